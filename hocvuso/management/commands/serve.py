@@ -1,0 +1,63 @@
+"""Production server: gunicorn worker processes plus the background task worker."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Run the production web server (gunicorn) and the background task worker."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=max(2, (os.cpu_count() or 1) * 2))
+        parser.add_argument("--no-task-worker", action="store_true", help="Do not start the background task worker.")
+        parser.add_argument("--no-collectstatic", action="store_true")
+
+    def handle(self, *args, **opts):
+        from gunicorn.app.base import BaseApplication
+
+        if not opts["no_collectstatic"]:
+            call_command("collectstatic", interactive=False, verbosity=0)
+
+        worker = None
+        uses_db_tasks = settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db")
+        if uses_db_tasks and not opts["no_task_worker"]:
+            # A separate process, so long imports never hold a web worker.
+            worker = subprocess.Popen([sys.executable, "-m", "hocvuso.cli", "db_worker", "--queue-name", "default"])
+
+        from hocvuso.wsgi import application
+
+        options = {
+            "bind": f"{opts['host']}:{opts['port']}",
+            "workers": opts["workers"],
+            "worker_class": "gthread",
+            "threads": 4,
+            "timeout": 120,
+            "accesslog": "-",
+            "errorlog": "-",
+        }
+
+        class App(BaseApplication):
+            def load_config(self):
+                for key, value in options.items():
+                    self.cfg.set(key, value)
+
+            def load(self):
+                return application
+
+        self.stdout.write(f"hocvuso serving on http://{opts['host']}:{opts['port']}/ with {opts['workers']} workers")
+        try:
+            App().run()
+        finally:
+            if worker is not None:
+                worker.send_signal(signal.SIGTERM)
+                worker.wait(timeout=30)
