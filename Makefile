@@ -48,14 +48,22 @@ browser:
 messages: $(VENV)/.installed
 	@cd $(CURDIR) && env -u DJANGO_SETTINGS_MODULE $(BIN)/django-admin compilemessages --ignore ".venv" --verbosity 0
 
-demo: install
+# The demo runs as production does (DEBUG off, hashed and compressed static
+# files); only the secret key is generated locally.
+SECRET_FILE := $(HOCVUSO_DATA_DIR)/secret_key
+RUN := SECRET_KEY="$$(cat $(SECRET_FILE))" $(BIN)/hocvuso
+
+$(SECRET_FILE):
 	@mkdir -p $(HOCVUSO_DATA_DIR)
-	DEBUG=1 $(BIN)/hocvuso migrate --no-input
-	DEBUG=1 $(BIN)/hocvuso createcachetable
-	DEBUG=1 $(BIN)/hocvuso load_units
-	DEBUG=1 $(BIN)/hocvuso seed_demo
-	@DEBUG=1 $(BIN)/hocvuso demo_logins
-	DEBUG=1 $(BIN)/hocvuso serve --host $(HOST) --port $(PORT)
+	@$(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+demo: install $(SECRET_FILE)
+	$(RUN) migrate --no-input
+	$(RUN) createcachetable
+	$(RUN) load_units
+	$(RUN) seed_demo
+	@$(RUN) demo_logins
+	$(RUN) serve --host $(HOST) --port $(PORT)
 
 test: install-test
 	$(BIN)/ruff check .

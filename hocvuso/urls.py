@@ -17,6 +17,7 @@ urlpatterns = [
     path("imports/", include("rosters.urls")),
     path("audit/", include("audit.urls")),
     path("api/v1/", api.urls),
+    path("xapi/", include("lrs.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

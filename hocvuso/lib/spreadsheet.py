@@ -37,7 +37,7 @@ _EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 _SNIFF_BYTES = 64 * 1024
-_SCAN_CHUNK = 1024 * 1024
+_SCAN_CHUNK = 256 * 1024
 _CSV_DELIMITERS = (",", ";", "\t")
 
 _NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)*")

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LrsConfig(AppConfig):
+    name = "lrs"
+    verbose_name = "Learning Record Store"
