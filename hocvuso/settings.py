@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "audit",
     "rosters",
     "lrs",
+    "learning",
     "demo",
 ]
 

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from learning import views
+
+app_name = "learning"
+urlpatterns = [
+    path("", views.course_list, name="courses"),
+]
