@@ -172,8 +172,7 @@ def normalise_cccd(value: str | int | float | None) -> str:
             # keeps only that, so the real digits are gone.
             raise CCCDError(
                 "not_digits",
-                "Excel shortened this CCCD to scientific notation; "
-                "format the column as Text and type it again.",
+                "Excel shortened this CCCD to scientific notation; format the column as Text and type it again.",
             )
         float_text = _FLOAT_TEXT.fullmatch(text)
         if float_text:
@@ -221,8 +220,7 @@ def _decode(number: str) -> CCCDInfo:
     if century_start not in _LIVING_CENTURIES:
         raise CCCDError(
             "bad_century",
-            f"Digit 4 of the CCCD ({century_digit}) means born in {birth_year}, "
-            "which is impossible.",
+            f"Digit 4 of the CCCD ({century_digit}) means born in {birth_year}, which is impossible.",
         )
     if birth_year > dt.date.today().year:
         raise CCCDError(

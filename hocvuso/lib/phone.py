@@ -122,8 +122,7 @@ def normalise_phone(value: str | int | float | None) -> str:
         if len(national) != 10:
             raise PhoneError(
                 "wrong_length",
-                "Old 01x mobile numbers have 11 digits; "
-                "1800/1900 service numbers are not accepted.",
+                "Old 01x mobile numbers have 11 digits; 1800/1900 service numbers are not accepted.",
             )
         old_prefix = "0" + national[:3]
         new_prefix = OLD_MOBILE_PREFIXES.get(old_prefix)
@@ -142,8 +141,7 @@ def normalise_phone(value: str | int | float | None) -> str:
         if len(national) != 10:
             raise PhoneError(
                 "wrong_length",
-                "A landline number has 11 digits including the 02x area code; "
-                f"this one has {len(national) + 1}.",
+                f"A landline number has 11 digits including the 02x area code; this one has {len(national) + 1}.",
             )
     else:
         raise PhoneError(

@@ -12,6 +12,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import math
 import os
 import re
 import unicodedata
@@ -143,9 +144,7 @@ def header_key(value: object) -> str:
 
 
 _TIME_SUFFIX = r"(?:[ T]+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?"
-_DMY = re.compile(
-    r"([0-9]{1,2})\s*([/.\-])\s*([0-9]{1,2})\s*\2\s*([0-9]{4}|[0-9]{2})" + _TIME_SUFFIX
-)
+_DMY = re.compile(r"([0-9]{1,2})\s*([/.\-])\s*([0-9]{1,2})\s*\2\s*([0-9]{4}|[0-9]{2})" + _TIME_SUFFIX)
 _YMD = re.compile(r"([0-9]{4})([/.\-])([0-9]{1,2})\2([0-9]{1,2})" + _TIME_SUFFIX)
 _SERIAL_TEXT = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _YEAR_TEXT = re.compile(r"([0-9]{4})(?:\.0+)?")
@@ -183,8 +182,10 @@ def _from_serial(number: float, date1904: bool) -> dt.date:
             "year_only",
             f"{int(number)} is only a year; enter the full date as dd/mm/yyyy.",
         )
+    if not math.isfinite(number):
+        raise DateError("bad_format", f"{cell_text(number)} is not a date.")
     days = int(number)  # a fraction is the time of day
-    if days < 1 and not date1904:
+    if days < (0 if date1904 else 1):
         raise DateError("bad_format", f"{cell_text(number)} is not a date.")
     try:
         if date1904:
@@ -208,8 +209,7 @@ def _make_date(text: str, year: int, month: int, day: int) -> dt.date:
         if month > 12 and 1 <= day <= 12:
             raise DateError(
                 "impossible_date",
-                f"{text} is not a real date: dates are day/month/year and "
-                f"{month} is not a month.",
+                f"{text} is not a real date: dates are day/month/year and {month} is not a month.",
             ) from None
         raise DateError("impossible_date", f"{text} is not a real date.") from None
 
@@ -285,9 +285,7 @@ def parse_year(value: object, *, earliest: int = 1900, latest: int | None = None
         year = int(match.group(1))
     latest = dt.date.today().year if latest is None else latest
     if not earliest <= year <= latest:
-        raise DateError(
-            "out_of_range", f"Year {year} is outside {earliest}-{latest}."
-        )
+        raise DateError("out_of_range", f"Year {year} is outside {earliest}-{latest}.")
     return year
 
 
@@ -296,7 +294,7 @@ _FEMALE = frozenset({"nu", "f", "female"})
 
 
 def parse_gender(value: object) -> str | None:
-    """"Nam"/"M"/"male" -> "male", "Nữ"/"Nu"/"F"/"female" -> "female", blank -> None."""
+    """ "Nam"/"M"/"male" -> "male", "Nữ"/"Nu"/"F"/"female" -> "female", blank -> None."""
     key = fold(cell_text(value)).strip(".")
     if not key:
         return None
@@ -329,7 +327,7 @@ def read_table(
     """
     cleanups: list[Callable[[], object]] = []
     if isinstance(source, str | os.PathLike):
-        stream: IO[bytes] = open(source, "rb")  # noqa: SIM115 - closed by the Table
+        stream: IO[bytes] = open(source, "rb")  # closed by the Table
         cleanups.append(stream.close)
         filename = filename or os.path.basename(os.fspath(source))
     else:
@@ -365,9 +363,7 @@ def _detect_format(head: bytes, filename: str | None) -> str:
         )
     extension = os.path.splitext(filename or "")[1].lower()
     if head.startswith(_EMPTY_ZIP_MAGIC) or extension in (".xlsx", ".xlsm"):
-        raise SpreadsheetError(
-            "bad_xlsx", "The file is not a valid Excel workbook; save it again as .xlsx."
-        )
+        raise SpreadsheetError("bad_xlsx", "The file is not a valid Excel workbook; save it again as .xlsx.")
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:512].lower()
     if start.startswith(b"<") and (b"<html" in start or b"<table" in start or b"<?xml" in start):
         # Many government systems "export to Excel" as an HTML or XML page
@@ -432,9 +428,7 @@ def _headers_from(row: Row) -> list[str]:
     return headers
 
 
-def _data_rows(
-    raw: Iterator[Row], width: int, cleanups: list[Callable[[], object]]
-) -> Iterator[Row]:
+def _data_rows(raw: Iterator[Row], width: int, cleanups: list[Callable[[], object]]) -> Iterator[Row]:
     try:
         for row in raw:
             cells = row.cells
@@ -458,13 +452,11 @@ def _no_header_error(known: frozenset[str] | None) -> SpreadsheetError:
     if known is None:
         return SpreadsheetError(
             "no_header",
-            f"No header row found: none of the first {HEADER_SEARCH_ROWS} rows "
-            "has two or more column names.",
+            f"No header row found: none of the first {HEADER_SEARCH_ROWS} rows has two or more column names.",
         )
     return SpreadsheetError(
         "no_header",
-        f"No header row found: none of the first {HEADER_SEARCH_ROWS} rows has "
-        "the expected column names.",
+        f"No header row found: none of the first {HEADER_SEARCH_ROWS} rows has the expected column names.",
     )
 
 
@@ -475,34 +467,24 @@ def _xlsx_rows(sheet) -> Iterator[Row]:
     try:
         for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
             yield Row(number, [_clean_cell(value) for value in values])
-    except GeneratorExit:
-        raise
     except Exception as exc:
         # openpyxl signals damaged XML with assorted exception types.
-        raise SpreadsheetError(
-            "bad_xlsx", "The Excel file is damaged and cannot be read to the end."
-        ) from exc
+        raise SpreadsheetError("bad_xlsx", "The Excel file is damaged and cannot be read to the end.") from exc
 
 
-def _read_xlsx(
-    stream: IO[bytes], known: frozenset[str] | None, cleanups: list[Callable[[], object]]
-) -> Table:
+def _read_xlsx(stream: IO[bytes], known: frozenset[str] | None, cleanups: list[Callable[[], object]]) -> Table:
     try:
         workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
     except Exception as exc:
         # Anything from BadZipFile to KeyError for a missing part: the user
         # only needs to know the workbook is unreadable.
-        raise SpreadsheetError(
-            "bad_xlsx", "The file is not a valid Excel workbook; save it again as .xlsx."
-        ) from exc
+        raise SpreadsheetError("bad_xlsx", "The file is not a valid Excel workbook; save it again as .xlsx.") from exc
     cleanups.append(workbook.close)
 
     # The sheet open when the file was saved is usually the roster; other
     # sheets are tried only when it lacks the expected header (instructions
     # sheet saved as the active one).
-    sheets = [
-        s for s in workbook.worksheets if getattr(s, "sheet_state", "visible") == "visible"
-    ]
+    sheets = [s for s in workbook.worksheets if getattr(s, "sheet_state", "visible") == "visible"]
     active = workbook.active
     if active in sheets:
         sheets.remove(active)
@@ -548,9 +530,7 @@ def _csv_encoding(stream: IO[bytes], head: bytes) -> str:
         # Excel's "Unicode Text" export.
         candidates = ["utf-16"]
     elif b"\x00" in head:
-        raise SpreadsheetError(
-            "not_a_spreadsheet", "The file is neither an Excel workbook nor a CSV file."
-        )
+        raise SpreadsheetError("not_a_spreadsheet", "The file is neither an Excel workbook nor a CSV file.")
     else:
         # Not UTF-8 means an ANSI export from Vietnamese Windows, i.e. cp1258.
         candidates = ["utf-8", "cp1258"]
@@ -559,7 +539,7 @@ def _csv_encoding(stream: IO[bytes], head: bytes) -> str:
             return encoding
     raise SpreadsheetError(
         "bad_encoding",
-        "The file's text encoding is not recognised; save it as \"CSV UTF-8\".",
+        'The file\'s text encoding is not recognised; save it as "CSV UTF-8".',
     )
 
 
@@ -576,9 +556,7 @@ def _sniff_delimiter(sample: str) -> str:
     best, best_score = ",", (0, 0)
     for delimiter in _CSV_DELIMITERS:
         try:
-            widths = Counter(
-                len(row) for row in csv.reader(lines, delimiter=delimiter) if len(row) > 1
-            )
+            widths = Counter(len(row) for row in csv.reader(lines, delimiter=delimiter) if len(row) > 1)
         except csv.Error:
             continue
         if not widths:
@@ -612,16 +590,14 @@ def _csv_rows(reader: Iterator[list[str]]) -> Iterator[Row]:
     # records, not physical lines, are counted.
     number = 0
     try:
-        for number, record in enumerate(reader, start=1):  # noqa: B007
+        for number, record in enumerate(reader, start=1):
             yield Row(number, [_clean_cell(value) for value in record])
     except csv.Error as exc:
-        raise SpreadsheetError(
-            "bad_csv", f"Row {number + 1} of the CSV file cannot be read: {exc}."
-        ) from exc
+        raise SpreadsheetError("bad_csv", f"Row {number + 1} of the CSV file cannot be read: {exc}.") from exc
     except UnicodeDecodeError as exc:
         raise SpreadsheetError(
             "bad_encoding",
-            "The file's text encoding is not recognised; save it as \"CSV UTF-8\".",
+            'The file\'s text encoding is not recognised; save it as "CSV UTF-8".',
         ) from exc
 
 

@@ -91,7 +91,9 @@ def test_it_reports_a_missing_number_as_empty(value):
     assert code_of(exc_info) == "empty"
 
 
-@pytest.mark.parametrize("value", ["00119001234O", "CCCD 001190012345", "001190012345a", "001/190/012/345", 1.5, -5, True])
+@pytest.mark.parametrize(
+    "value", ["00119001234O", "CCCD 001190012345", "001190012345a", "001/190/012/345", 1.5, -5, True]
+)
 def test_it_rejects_non_digits(value):
     with pytest.raises(CCCDError) as exc_info:
         normalise_cccd(value)
