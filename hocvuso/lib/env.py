@@ -30,9 +30,10 @@ def env_str(name: str, default: str | object = _UNSET, *, environ: Mapping[str, 
 
 
 def env_bool(name: str, default: bool, *, environ: Mapping[str, str] | None = None) -> bool:
-    raw = env_str(name, "", environ=environ).strip().lower() if name in (environ or os.environ) else None
-    if raw is None:
+    environ = os.environ if environ is None else environ
+    if name not in environ:
         return default
+    raw = environ[name].strip().lower()
     if raw in _TRUE:
         return True
     if raw in _FALSE:
