@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "rosters",
     "lrs",
     "learning",
+    "campaigns",
+    "reports",
     "demo",
 ]
 

@@ -19,6 +19,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("xapi/", include("lrs.urls")),
     path("learn/", include("learning.urls")),
+    path("campaigns/", include("campaigns.urls")),
+    path("reports/", include("reports.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
