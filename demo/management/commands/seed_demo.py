@@ -1,0 +1,33 @@
+"""hocvuso seed_demo: load the demo organisations, people and sign-ins (after ``hocvuso load_units``)."""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from demo.actions import MapMissing, seed_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo data: the former Đan Phượng district (Hà Nội), Gia Lai communes, the party "
+        "organisation of xã Liên Minh (Phú Thọ), Phủ Lý's community learning centres and one sign-in per "
+        "role. Needs `hocvuso load_units` first. Running it again changes nothing."
+    )
+
+    def handle(self, *args, **options):
+        started = time.monotonic()
+        try:
+            report = seed_demo()
+        except MapMissing as exc:
+            raise CommandError(str(exc)) from None
+        for section in report.sections:
+            self.stdout.write(section.describe())
+        for line in report.accounts:
+            self.stdout.write(f"Demo account {line}.")
+        if report.changed:
+            self.stdout.write(
+                self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f} s.")
+                + " Sign-ins: hocvuso demo_logins"
+            )
+        else:
+            self.stdout.write(self.style.SUCCESS("Demo data already present; nothing changed."))
