@@ -73,3 +73,6 @@ class Membership(models.Model):
             )
         ]
         indexes = [models.Index(fields=["unit", "group"], name="people_membership_unit_group")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} @ {self.unit_id}"
