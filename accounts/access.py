@@ -14,7 +14,7 @@ from enum import StrEnum
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from accounts.models import Role
+from accounts.models import Role, RoleGrant, User
 from hocvuso.db import subtree_q
 from org.models import Unit
 from people.models import Membership, Person
@@ -159,3 +159,106 @@ def get_person(user, pk, perm: Perm = Perm.VIEW) -> Person:
         return people(user, perm).get(pk=pk)
     except (Person.DoesNotExist, ValueError):
         raise Http404 from None
+
+
+# --- users and role grants -------------------------------------------------
+
+
+def is_system_admin(user) -> bool:
+    return getattr(user, "is_active", False) and Role.SYSTEM_ADMIN in roles_of(user)
+
+
+def users(user) -> QuerySet[User]:
+    """Users holding a role on a unit in ``user``'s MANAGE_ROLES scope.
+
+    System administrators see every user, including those with no role yet.
+    """
+    s = scope(user, Perm.MANAGE_ROLES)
+    if s.everything:
+        return User.objects.all()
+    if s.empty:
+        return User.objects.none()
+    inside = RoleGrant.objects.filter(user=OuterRef("pk")).filter(s.unit_q("unit__path"))
+    return User.objects.filter(Exists(inside))
+
+
+def get_user(user, pk) -> User:
+    try:
+        return users(user).get(pk=pk)
+    except (User.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def grants(user) -> QuerySet[RoleGrant]:
+    """Role grants on units in ``user``'s MANAGE_ROLES scope (all of them for system administrators)."""
+    s = scope(user, Perm.MANAGE_ROLES)
+    if s.everything:
+        return RoleGrant.objects.all()
+    if s.empty:
+        return RoleGrant.objects.none()
+    return RoleGrant.objects.filter(s.unit_q("unit__path"))
+
+
+def grantable_roles(user) -> list[str]:
+    """Roles ``user`` may grant somewhere: ranked at or below their best MANAGE_ROLES role.
+
+    Where exactly is decided per unit by ``can_grant``.
+    """
+    if not getattr(user, "is_active", False):
+        return []
+    best = max(
+        (ROLE_RANK[role] for role, _ in _grants(user) if Perm.MANAGE_ROLES in ROLE_PERMS.get(role, ())),
+        default=0,
+    )
+    return [
+        role for role in Role.values if ROLE_RANK[role] <= best and (role != Role.SYSTEM_ADMIN or is_system_admin(user))
+    ]
+
+
+def can_grant(user, role: str, unit: Unit | None) -> bool:
+    """May ``user`` grant (or revoke) ``role`` on ``unit``?
+
+    System administration (unit None) only by system administrators; any
+    other role only on a unit in the MANAGE_ROLES scope and ranked at or
+    below the user's best role covering that unit.
+    """
+    if role == Role.SYSTEM_ADMIN:
+        return unit is None and is_system_admin(user)
+    if unit is None or role not in ROLE_RANK:
+        return False
+    if not scope(user, Perm.MANAGE_ROLES).covers_path(unit.path):
+        return False
+    return ROLE_RANK[role] <= max_rank_over(user, unit)
+
+
+def can_manage_user(user, target: User) -> bool:
+    """May ``user`` deactivate ``target`` or reset their password?
+
+    Only if ``user`` could have granted every role ``target`` holds, so that
+    nobody can lock out someone whose reach goes beyond their own; never
+    oneself (that is what the password page is for).
+    """
+    if target.pk == user.pk:
+        return False
+    held = list(target.role_grants.select_related("unit"))
+    if not held:
+        return is_system_admin(user)
+    return all(can_grant(user, g.role, g.unit) for g in held)
+
+
+def can_reset_password(user, target: User) -> bool:
+    """May ``user`` give ``target`` a new password?
+
+    As ``can_manage_user``, but every role of ``target`` must rank strictly
+    below ``user``'s there: whoever sets a password can sign in as its owner,
+    and a peer must not be able to become another peer. System
+    administrators may reset anyone's.
+    """
+    if not can_manage_user(user, target):
+        return False
+    if is_system_admin(user):
+        return True
+    return all(
+        g.unit is not None and ROLE_RANK[g.role] < max_rank_over(user, g.unit)
+        for g in target.role_grants.select_related("unit")
+    )

@@ -8,4 +8,3 @@ def access_context(request):
     return {
         "can": {perm.value: access.has_perm(user, perm) for perm in access.Perm},
     }
-

@@ -119,6 +119,11 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Failed sign-ins allowed per username and per client address in the window.
 SIGNIN_MAX_FAILURES = env_int("SIGNIN_MAX_FAILURES", 5)
 SIGNIN_WINDOW_SECONDS = env_int("SIGNIN_WINDOW_SECONDS", 900)
+# A class behind one NAT address may need more room than one person.
+SIGNIN_MAX_FAILURES_PER_IP = env_int("SIGNIN_MAX_FAILURES_PER_IP", SIGNIN_MAX_FAILURES)
+# Number of reverse proxies in front of the app; the client address is then
+# read from X-Forwarded-For, so one proxy address does not block everyone.
+SIGNIN_TRUSTED_PROXIES = env_int("SIGNIN_TRUSTED_PROXIES", 0)
 
 CACHES = {
     "default": {
