@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -79,7 +80,7 @@ class Unit(models.Model):
 
 
 class UnitSuccession(models.Model):
-    """"Old unit X went (wholly or partly) into new unit Y" on a date."""
+    """ "Old unit X went (wholly or partly) into new unit Y" on a date."""
 
     predecessor = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="succession_to")
     successor = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="succession_from")
@@ -88,6 +89,25 @@ class UnitSuccession(models.Model):
     note = models.CharField(max_length=255, blank=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["predecessor", "successor"], name="org_succession_unique_pair")
-        ]
+        constraints = [models.UniqueConstraint(fields=["predecessor", "successor"], name="org_succession_unique_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor_id} -> {self.successor_id}"
+
+
+class UnitMove(models.Model):
+    """A unit changed parent (moved by hand or carried along by a merge). History only, never edited."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="moves")
+    from_parent = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    to_parent = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    moved_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    moved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-moved_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}: {self.from_parent_id} -> {self.to_parent_id}"
