@@ -135,6 +135,24 @@ def get_unit(user, perm: Perm = Perm.VIEW, **lookup) -> Unit:
         raise Http404 from None
 
 
+def get_unit_below_roots(user, perm: Perm = Perm.MANAGE_UNITS, *, queryset=None, **lookup) -> Unit:
+    """A unit strictly below the user's own scope roots (else 404).
+
+    Rearranging the tree (edit, move, merge, deactivate) is allowed only below
+    the unit a role was granted on: a commune administrator manages what is in
+    the commune, not the commune itself.
+    """
+    qs = units(user, perm) if queryset is None else queryset.filter(scope(user, perm).unit_q("path"))
+    try:
+        unit = qs.get(**lookup)
+    except (Unit.DoesNotExist, ValueError):
+        raise Http404 from None
+    s = scope(user, perm)
+    if not s.everything and unit.path in s.paths:
+        raise Http404
+    return unit
+
+
 # --- people ----------------------------------------------------------------
 
 

@@ -141,9 +141,8 @@ def _kind(slug: str) -> UnitKind:
 
 
 def _below_roots(user, pk: int) -> Unit:
-    unit = access.get_unit(user, Perm.MANAGE_UNITS, pk=pk)
-    scope = access.scope(user, Perm.MANAGE_UNITS)
-    if not unit.is_active or (not scope.everything and unit.path in scope.paths):
+    unit = access.get_unit_below_roots(user, Perm.MANAGE_UNITS, pk=pk)
+    if not unit.is_active:
         raise Http404
     return unit
 

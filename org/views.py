@@ -48,11 +48,9 @@ def _get(user, perm: Perm, pk) -> Unit:
 
 def _below_roots(user, pk) -> Unit:
     """A unit the user manages that is not one of their own scope roots (else 404)."""
-    unit = _get(user, Perm.MANAGE_UNITS, pk)
-    scope = access.scope(user, Perm.MANAGE_UNITS)
-    if not scope.everything and unit.path in scope.paths:
-        raise Http404
-    return unit
+    return access.get_unit_below_roots(
+        user, Perm.MANAGE_UNITS, queryset=Unit.objects.select_related("kind", "parent"), pk=pk
+    )
 
 
 def _apply_errors(form, exc: ValidationError, fields: dict[str, str] | None = None) -> None:
