@@ -62,6 +62,7 @@ demo: install $(SECRET_FILE)
 	$(RUN) createcachetable
 	$(RUN) load_units
 	$(RUN) seed_demo
+	$(RUN) load_curriculum
 	@$(RUN) demo_logins
 	$(RUN) serve --host $(HOST) --port $(PORT)
 
@@ -76,6 +77,7 @@ lint: $(VENV)/.installed-test
 
 bench: install
 	$(PY) bench/import_roster.py
+	$(PY) bench/learning_pages.py
 
 clean:
 	rm -rf $(VENV) var

@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.conf.urls.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 
 from hocvuso import views
 from hocvuso.api import api
+from learning import views as learning_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,6 +20,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("xapi/", include("lrs.urls")),
     path("learn/", include("learning.urls")),
+    re_path(r"^verify/(?P<code>[^/]*)$", learning_views.verify_certificate, name="verify_certificate"),
     path("campaigns/", include("campaigns.urls")),
     path("reports/", include("reports.urls")),
 ]

@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -24,4 +24,4 @@ def healthz(request):
 def home(request):
     if access.has_perm(request.user, access.Perm.VIEW):
         return redirect("org:tree")
-    return render(request, "hocvuso/home.html")
+    return redirect("learning:courses")

@@ -38,9 +38,8 @@ class PersonEditViewTests(BaseTestCase):
 
     def test_an_invalid_cccd_is_reported_on_the_cccd_field_with_the_reason(self):
         self.login(self.lan)
-        response = self.client.post(
-            self.url(self.p_mai), self.form_data(cccd="001885012345"), headers={"Accept-Language": "en"}
-        )
+        self.client.cookies["django_language"] = "en"
+        response = self.client.post(self.url(self.p_mai), self.form_data(cccd="001885012345"))
         self.assertEqual(response.status_code, 200)
         self.assertEqual(
             response.context["form"].errors,

@@ -1,0 +1,624 @@
+"""Where statements live: a small interface and its implementation on the project database.
+
+Everything the xAPI resources, the platform API and the admin pages do with
+stored statements goes through :class:`StatementStore`, so a national
+deployment can put statements in an analytical engine by writing another
+implementation of the same few methods. :class:`DatabaseStore` keeps them in
+the project database (SQLite or PostgreSQL) through the ORM.
+
+Writes are batched: one transaction per request, dimension rows (agents,
+verbs, activities) resolved in bulk through small per-process caches, one
+multi-row insert for the statements and one for their extra index rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef, Q
+
+from hocvuso.db import subtrees_q
+from lrs import statements as S
+from lrs.models import (
+    Activity,
+    Agent,
+    AttachmentContent,
+    Statement,
+    StatementActivity,
+    StatementAgent,
+    Verb,
+    Voiding,
+)
+
+MAX_LIMIT = 500
+# How many StatementRef hops a filter follows ("a targets b targets c").
+TARGET_DEPTH = 3
+
+
+class StoreError(Exception):
+    status = 400
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class Conflict(StoreError):
+    status = 409
+
+
+@dataclass(frozen=True)
+class ReadScope:
+    """Which statements a reader may see: everything, some unit subtrees, and/or only one client's."""
+
+    everything: bool = False
+    unit_paths: tuple[str, ...] = ()
+    client_id: int | None = None  # statements/read/mine
+    person_id: int | None = None  # a learner's own statements (learner tokens)
+
+    def q(self) -> Q:
+        q = Q() if self.everything else subtrees_q(self.unit_paths, "unit__path")
+        if self.client_id is not None:
+            q &= Q(client_id=self.client_id)
+        if self.person_id is not None:
+            q &= Q(actor__person_id=self.person_id)
+        return q
+
+
+@dataclass
+class StatementQuery:
+    agent: str | None = None  # ifi key
+    verb: str | None = None
+    activity: str | None = None
+    registration: uuid.UUID | None = None
+    related_activities: bool = False
+    related_agents: bool = False
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+    limit: int = 0
+    ascending: bool = False
+    # Paging: the last row id served, and the newest row id when paging began.
+    after: int | None = None
+    bound: int | None = None
+    # The platform's own pages filter on these too.
+    person_id: int | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def has_filters(self) -> bool:
+        return any(x is not None for x in (self.agent, self.verb, self.activity, self.registration))
+
+
+@dataclass
+class Page:
+    rows: list[tuple[int, str]]  # (row id, statement JSON)
+    more: bool
+    bound: int | None
+
+
+@dataclass
+class Batch:
+    """Statements ready to store, with who stores them."""
+
+    items: list[S.Prepared]
+    stored: dt.datetime
+    client_id: int | None
+    unit_id: int | None
+    can_define: bool
+    attachments: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # sha2 -> (content type, bytes)
+
+
+class StatementStore(Protocol):
+    def store(self, batch: Batch) -> list[str]: ...
+
+    def get(self, statement_id: uuid.UUID, *, voided: bool, scope: ReadScope) -> str | None: ...
+
+    def find(self, query: StatementQuery, scope: ReadScope) -> Page: ...
+
+    def attachments(self, sha2s: Iterable[str]) -> dict[str, tuple[str, bytes]]: ...
+
+    def definitions(self, iris: Iterable[str]) -> dict[str, dict]: ...
+
+    def activity(self, iri: str) -> dict | None: ...
+
+    def agent_names(self, ifi: str) -> list[str]: ...
+
+
+# --- per-process caches of dimension ids ------------------------------------------------
+
+_CACHE_MAX = 200_000
+
+
+class _Cache(dict):
+    def remember(self, values: dict) -> None:
+        if len(self) + len(values) > _CACHE_MAX:
+            self.clear()
+        self.update(values)
+
+
+_verbs = _Cache()  # iri -> id
+_agents = _Cache()  # ifi -> id
+_activities = _Cache()  # iri -> (id, definition text)
+
+
+def clear_caches() -> None:
+    """Forget cached ids (tests call this: their rows vanish when each test rolls back)."""
+    _verbs.clear()
+    _agents.clear()
+    _activities.clear()
+
+
+def _lookup(cache: _Cache, model, field: str, key: str) -> int | None:
+    """The id of a dimension row by its key, cached once seen (rows are never deleted)."""
+    pk = cache.get(key)
+    if pk is None:
+        pk = model.objects.filter(**{field: key}).values_list("id", flat=True).first()
+        if pk is not None and not transaction.get_connection().in_atomic_block:
+            # Outside a transaction the row is committed: safe to remember.
+            cache.remember({key: pk})
+    return pk
+
+
+def _remember_on_commit(cache: _Cache, values: dict) -> None:
+    # Rows inserted by this transaction exist for others only once it
+    # commits; caching them earlier could hand out ids that a rollback undoes.
+    if values:
+        transaction.on_commit(lambda: cache.remember(values))
+
+
+# New dimension rows are inserted in sorted order (and definitions updated in
+# id order), so two transactions adding overlapping rows wait for each other
+# instead of deadlocking on PostgreSQL.
+
+
+def _resolve_verbs(iris: set[str]) -> dict[str, int]:
+    found = {i: _verbs[i] for i in iris if i in _verbs}
+    missing = iris - found.keys()
+    if missing:
+        fetched = dict(Verb.objects.filter(iri__in=missing).values_list("iri", "id"))
+        new = missing - fetched.keys()
+        if new:
+            Verb.objects.bulk_create([Verb(iri=i) for i in sorted(new)], ignore_conflicts=True)
+            fetched.update(Verb.objects.filter(iri__in=new).values_list("iri", "id"))
+        _remember_on_commit(_verbs, fetched)
+        found.update(fetched)
+    return found
+
+
+def _person_ids(keys: Iterable[str]) -> dict[str, int]:
+    """People of the platform behind agent keys (their account on the platform's home page)."""
+    from lrs.auth import PERSON_IFI_PREFIX
+    from people.models import Person
+
+    wanted = {}
+    for k in keys:
+        if k.startswith(PERSON_IFI_PREFIX) and k[len(PERSON_IFI_PREFIX) :].isdigit():
+            wanted[int(k[len(PERSON_IFI_PREFIX) :])] = k
+    if not wanted:
+        return {}
+    return {wanted[pk]: pk for pk in Person.objects.filter(pk__in=wanted).values_list("pk", flat=True)}
+
+
+def _resolve_agents(agents: dict[str, tuple[dict, str]]) -> dict[str, int]:
+    found = {k: _agents[k] for k in agents if k in _agents}
+    missing = agents.keys() - found.keys()
+    if missing:
+        fetched = dict(Agent.objects.filter(ifi__in=missing).values_list("ifi", "id"))
+        new = missing - fetched.keys()
+        if new:
+            person_ids = _person_ids(new)
+            Agent.objects.bulk_create(
+                [
+                    Agent(
+                        ifi=k,
+                        name=(agents[k][1] or "")[:255],
+                        data=S.dumps(agents[k][0]),
+                        person_id=person_ids.get(k),
+                    )
+                    for k in sorted(new)
+                ],
+                ignore_conflicts=True,
+            )
+            fetched.update(Agent.objects.filter(ifi__in=new).values_list("ifi", "id"))
+        _remember_on_commit(_agents, fetched)
+        found.update(fetched)
+    return found
+
+
+def _resolve_activities(items: Sequence[S.Prepared], can_define: bool) -> dict[str, int]:
+    """Ids of every activity in the batch; canonical definitions created or merged on the way."""
+    wanted: dict[str, list[dict]] = {}
+    for p in items:
+        for iri, definition in p.activities.items():
+            defs = wanted.setdefault(iri, [])
+            if definition:
+                defs.append(definition)
+    known = {i: _activities[i] for i in wanted if i in _activities}
+    missing = wanted.keys() - known.keys()
+    fetched: dict[str, tuple[int, str]] = {}
+    if missing:
+        fetched = {
+            iri: (pk, d)
+            for iri, pk, d in Activity.objects.filter(iri__in=missing).values_list("iri", "id", "definition")
+        }
+        new = missing - fetched.keys()
+        if new:
+            rows = []
+            for iri in sorted(new):
+                merged = None
+                for d in wanted[iri]:
+                    merged = S.merge_definition(merged, d) if can_define or merged is None else merged
+                rows.append(Activity(iri=iri, definition=S.dumps(merged) if merged else ""))
+            Activity.objects.bulk_create(rows, ignore_conflicts=True)
+            fetched.update(
+                {
+                    iri: (pk, d)
+                    for iri, pk, d in Activity.objects.filter(iri__in=new).values_list("iri", "id", "definition")
+                }
+            )
+        known.update(fetched)
+    # Merge the definitions this batch brings into existing canonical ones.
+    changed: dict[str, tuple[int, str]] = {}
+    for iri, defs in wanted.items():
+        if not defs:
+            continue
+        pk, text = known[iri]
+        if text and not can_define:
+            continue  # without the "define" scope a client only fills in a missing definition
+        current = json.loads(text) if text else None
+        merged = current
+        for d in defs:
+            merged = S.merge_definition(merged, d)
+        if merged != current:
+            changed[iri] = (pk, S.dumps(merged))
+    if changed:
+        for pk, text in sorted(changed.values()):
+            Activity.objects.filter(pk=pk).update(definition=text)
+        known.update(changed)
+        fetched.update(changed)
+    _remember_on_commit(_activities, fetched)
+    return {iri: pk for iri, (pk, _) in known.items()}
+
+
+# --- raw multi-row inserts ---------------------------------------------------------------------
+
+_STATEMENT_COLUMNS = (
+    "statement_id", "stored", "timestamp", "verb_id", "actor_id", "object_agent_id", "object_activity_id",
+    "object_statement_id", "registration", "authority_id", "is_voiding", "client_id", "unit_id", "data",
+)  # fmt: skip
+_CHUNK = 1000
+
+
+def _adapters():
+    """Functions turning UUIDs and datetimes into what the backend's columns hold (as the ORM would)."""
+    if connection.vendor == "sqlite":
+
+        def adapt_uuid(value):
+            return value.hex if value is not None else None
+
+    else:
+
+        def adapt_uuid(value):
+            return value
+
+    return adapt_uuid, connection.ops.adapt_datetimefield_value
+
+
+def _uuid_key(value) -> str:
+    return value.hex if isinstance(value, uuid.UUID) else value.replace("-", "")
+
+
+def _column_type(model, column: str, cache: dict = {}) -> str:  # noqa: B006 - a deliberate memo
+    key = (model, column)
+    if key not in cache:
+        try:
+            field = model._meta.get_field(column)
+        except Exception:
+            field = model._meta.get_field(column.removesuffix("_id"))
+        cache[key] = field.db_type(connection) if not field.is_relation else field.target_field.rel_db_type(connection)
+    return cache[key]
+
+
+def _insert(model, columns: Sequence[str], rows: list[tuple], returning: Sequence[str] = ()) -> list[tuple]:
+    """INSERT many rows in one statement per chunk, bypassing model instances (the hot path of ingestion).
+
+    On PostgreSQL the rows travel as one array per column (``unnest``), so the
+    statement text stays short and constant however many rows there are.
+    """
+    table = connection.ops.quote_name(model._meta.db_table)
+    cols = ", ".join(connection.ops.quote_name(c) for c in columns)
+    tail = (" RETURNING " + ", ".join(connection.ops.quote_name(c) for c in returning)) if returning else ""
+    out: list[tuple] = []
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        # A server-binding cursor with binary parameters: the JSON text goes
+        # out as is, with no quoting into the statement (Django's cursors
+        # bind on the client side).
+        connection.ensure_connection()
+        arrays = ", ".join(f"%b::{_column_type(model, c)}[]" for c in columns)
+        sql = f"INSERT INTO {table} ({cols}) SELECT * FROM unnest({arrays}){tail}"
+        with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+            for i in range(0, len(rows), _CHUNK):
+                cursor.execute(sql, [list(col) for col in zip(*rows[i : i + _CHUNK], strict=True)])
+                if returning:
+                    out.extend(cursor.fetchall())
+        return out
+    with connection.cursor() as cursor:
+        one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        for i in range(0, len(rows), _CHUNK):
+            chunk = rows[i : i + _CHUNK]
+            sql = f"INSERT INTO {table} ({cols}) VALUES {', '.join([one] * len(chunk))}{tail}"
+            cursor.execute(sql, [x for row in chunk for x in row])
+            if returning:
+                out.extend(cursor.fetchall())
+    return out
+
+
+# --- the database implementation ------------------------------------------------------------
+
+
+class DatabaseStore:
+    """Statements in the project database."""
+
+    def store(self, batch: Batch) -> list[str]:
+        items = batch.items
+        with transaction.atomic():
+            return self._store(batch, items)
+
+    def _store(self, batch: Batch, items: list[S.Prepared]) -> list[str]:
+        verbs = _resolve_verbs({p.verb for p in items})
+        all_agents: dict[str, tuple[dict, str]] = {}
+        for p in items:
+            all_agents.update(p.agents)
+        agents = _resolve_agents(all_agents)
+        activities = _resolve_activities(items, batch.can_define)
+        voids = self._check_voiding(items)
+
+        adapt_uuid, adapt_time = _adapters()
+        stored = adapt_time(batch.stored)
+        rows = [
+            (
+                adapt_uuid(p.uuid),
+                stored,
+                adapt_time(p.timestamp),
+                verbs[p.verb],
+                agents.get(p.actor) if p.actor else None,
+                agents[p.object_agent] if p.object_agent else None,
+                activities[p.object_activity] if p.object_activity else None,
+                adapt_uuid(p.object_statement),
+                adapt_uuid(p.registration),
+                agents.get(p.authority) if p.authority else None,
+                p.is_voiding,
+                batch.client_id,
+                batch.unit_id,
+                p.text,
+            )
+            for p in items
+        ]
+        try:
+            with transaction.atomic():
+                pks = _insert(Statement, _STATEMENT_COLUMNS, rows, returning=("id", "statement_id"))
+        except IntegrityError:
+            # Some ids are already stored: identical statements are a no-op,
+            # different ones a conflict. Rare, so only now do we look.
+            rows, items = self._drop_duplicates(rows, items)
+            pks = _insert(Statement, _STATEMENT_COLUMNS, rows, returning=("id", "statement_id")) if rows else []
+        pk_of = {_uuid_key(sid): pk for pk, sid in pks}
+
+        extra_agents = []
+        extra_activities = []
+        for p in items:
+            pk = pk_of[p.uuid.hex]
+            for key in p.related_agents:
+                extra_agents.append((agents[key], pk))
+            for iri in p.related_activities:
+                extra_activities.append((activities[iri], pk))
+        if extra_agents:
+            _insert(StatementAgent, ("agent_id", "statement_id"), extra_agents)
+        if extra_activities:
+            _insert(StatementActivity, ("activity_id", "statement_id"), extra_activities)
+        if voids:
+            Voiding.objects.bulk_create(
+                [
+                    Voiding(target_id=target, voided_by_id=pk_of[voider.hex])
+                    for voider, target in voids.items()
+                    if voider.hex in pk_of
+                ],
+                ignore_conflicts=True,
+            )
+        if batch.attachments:
+            AttachmentContent.objects.bulk_create(
+                [
+                    AttachmentContent(sha2=h, content_type=ct[:255], content=body)
+                    for h, (ct, body) in batch.attachments.items()
+                ],
+                ignore_conflicts=True,
+            )
+        return [p.data["id"] for p in batch.items]
+
+    def _check_voiding(self, items: list[S.Prepared]) -> dict[uuid.UUID, int]:
+        """Map each voiding statement's uuid to the row id it voids (when the target is stored and voidable)."""
+        targets = {p.uuid: p.object_statement for p in items if p.is_voiding}
+        if not targets:
+            return {}
+        in_batch = {p.uuid: p for p in items}
+        for voider, target in targets.items():
+            if target in in_batch and in_batch[target].is_voiding:
+                raise StoreError(f"statement {voider}: a voiding statement cannot void another voiding statement")
+        found = {
+            sid: (pk, is_voiding)
+            for sid, pk, is_voiding in Statement.objects.filter(statement_id__in=set(targets.values())).values_list(
+                "statement_id", "id", "is_voiding"
+            )
+        }
+        out = {}
+        for voider, target in targets.items():
+            if target in found:
+                pk, is_voiding = found[target]
+                if is_voiding:
+                    raise StoreError(
+                        f"statement {voider}: a voiding statement cannot void another voiding statement ({target})"
+                    )
+                out[voider] = pk
+        if out:
+            already = set(Voiding.objects.filter(target_id__in=out.values()).values_list("target_id", flat=True))
+            out = {k: pk for k, pk in out.items() if pk not in already}
+        return out
+
+    def _drop_duplicates(self, rows: list[tuple], items: list[S.Prepared]):
+        existing = dict(
+            Statement.objects.filter(statement_id__in=[p.uuid for p in items]).values_list("statement_id", "data")
+        )
+        keep_rows, keep_items = [], []
+        for row, p in zip(rows, items, strict=True):
+            if p.uuid in existing:
+                if not S.same(json.loads(existing[p.uuid]), p.original or p.data):
+                    raise Conflict(f"statement {p.uuid} is already stored with different content")
+                continue
+            keep_rows.append(row)
+            keep_items.append(p)
+        return keep_rows, keep_items
+
+    # --- reads ------------------------------------------------------------------------------
+
+    def get(self, statement_id: uuid.UUID, *, voided: bool, scope: ReadScope) -> str | None:
+        qs = Statement.objects.filter(scope.q(), statement_id=statement_id)
+        is_voided = Exists(Voiding.objects.filter(target_id=OuterRef("id")))
+        qs = qs.filter(is_voided) if voided else qs.exclude(is_voided)
+        return qs.values_list("data", flat=True).first()
+
+    def _resolve_filters(self, q: StatementQuery) -> dict | None:
+        """Ids behind the query's agent, verb, activity and person; None when one is unknown (nothing matches)."""
+        ids: dict = {}
+        if q.agent is not None:
+            ids["agent"] = _lookup(_agents, Agent, "ifi", q.agent)
+            if ids["agent"] is None:
+                return None
+        if q.verb is not None:
+            ids["verb"] = _lookup(_verbs, Verb, "iri", q.verb)
+            if ids["verb"] is None:
+                return None
+        if q.activity is not None:
+            entry = _activities.get(q.activity)
+            ids["activity"] = (
+                entry[0] if entry else Activity.objects.filter(iri=q.activity).values_list("id", flat=True).first()
+            )
+            if ids["activity"] is None:
+                return None
+        if q.person_id is not None:
+            ids["person_agents"] = list(Agent.objects.filter(person_id=q.person_id).values_list("id", flat=True))
+            if not ids["person_agents"]:
+                return None
+        return ids
+
+    def _branches(self, q: StatementQuery, ids: dict, prefix: str) -> list[Q]:
+        """The filters as a disjunction of plain conjunctions on the statement reached through ``prefix``.
+
+        Each conjunction is a run of equalities a composite index answers in
+        order (actor + verb + id...), which a single query with OR would not
+        get from SQLite's planner.
+        """
+        common = Q()
+        if "verb" in ids:
+            common &= Q(**{f"{prefix}verb_id": ids["verb"]})
+        if q.registration is not None:
+            common &= Q(**{f"{prefix}registration": q.registration})
+        if "person_agents" in ids:
+            common &= Q(**{f"{prefix}actor_id__in": ids["person_agents"]})
+        agent_options = [Q()]
+        if "agent" in ids:
+            a = ids["agent"]
+            agent_options = [Q(**{f"{prefix}actor_id": a}), Q(**{f"{prefix}object_agent_id": a})]
+            if q.related_agents:
+                agent_options.append(Q(**{f"{prefix}authority_id": a}))
+                related = StatementAgent.objects.filter(agent_id=a).values("statement_id")
+                agent_options.append(Q(**{f"{prefix}id__in": related}))
+        activity_options = [Q()]
+        if "activity" in ids:
+            act = ids["activity"]
+            activity_options = [Q(**{f"{prefix}object_activity_id": act})]
+            if q.related_activities:
+                related = StatementActivity.objects.filter(activity_id=act).values("statement_id")
+                activity_options.append(Q(**{f"{prefix}id__in": related}))
+        return [common & a & c for a in agent_options for c in activity_options]
+
+    def find(self, query: StatementQuery, scope: ReadScope) -> Page:
+        limit = query.limit if 0 < query.limit <= MAX_LIMIT else MAX_LIMIT
+        base = Statement.objects.filter(scope.q()).exclude(Exists(Voiding.objects.filter(target_id=OuterRef("id"))))
+        if query.since is not None:
+            base = base.filter(stored__gt=query.since)
+        if query.until is not None:
+            base = base.filter(stored__lte=query.until)
+        bound = query.bound
+        if query.ascending:
+            if bound is None:
+                bound = Statement.objects.order_by("-id").values_list("id", flat=True).first() or 0
+            base = base.filter(id__lte=bound)
+            if query.after is not None:
+                base = base.filter(id__gt=query.after)
+            order = "id"
+        else:
+            if query.after is not None:
+                base = base.filter(id__lt=query.after)
+            order = "-id"
+
+        if not (query.has_filters or query.person_id is not None):
+            result = list(base.order_by(order).values_list("id", "data")[: limit + 1])
+            return Page(rows=result[:limit], more=len(result) > limit, bound=bound)
+
+        ids = self._resolve_filters(query)
+        if ids is None:
+            return Page(rows=[], more=False, bound=bound)
+        # Statements match directly, or through the statement they target
+        # (StatementRef), recursively; each branch brings its first limit+1
+        # ids in order and the union is cut to the page.
+        depth = TARGET_DEPTH if Statement.objects.filter(object_statement__isnull=False).exists() else 0
+        found: set[int] = set()
+        for level in range(depth + 1):
+            for cond in self._branches(query, ids, "object_statement__" * level):
+                found.update(base.filter(cond).order_by(order).values_list("id", flat=True)[: limit + 1])
+        ordered = sorted(found, reverse=not query.ascending)[: limit + 1]
+        rows = dict(Statement.objects.filter(id__in=ordered).values_list("id", "data")) if ordered else {}
+        result = [(i, rows[i]) for i in ordered]
+        return Page(rows=result[:limit], more=len(result) > limit, bound=bound)
+
+    def attachments(self, sha2s: Iterable[str]) -> dict[str, tuple[str, bytes]]:
+        return {
+            sha2: (ct, bytes(content))
+            for sha2, ct, content in AttachmentContent.objects.filter(sha2__in=set(sha2s)).values_list(
+                "sha2", "content_type", "content"
+            )
+        }
+
+    def definitions(self, iris: Iterable[str]) -> dict[str, dict]:
+        return {
+            iri: json.loads(d)
+            for iri, d in Activity.objects.filter(iri__in=set(iris))
+            .exclude(definition="")
+            .values_list("iri", "definition")
+        }
+
+    def activity(self, iri: str) -> dict | None:
+        row = Activity.objects.filter(iri=iri).values_list("definition", flat=True).first()
+        if row is None:
+            return None
+        out = {"objectType": "Activity", "id": iri}
+        if row:
+            out["definition"] = json.loads(row)
+        return out
+
+    def agent_names(self, ifi: str) -> list[str] | None:
+        row = Agent.objects.filter(ifi=ifi).values_list("name", flat=True).first()
+        if row is None:
+            return None
+        return [row] if row else []
+
+
+store: StatementStore = DatabaseStore()
