@@ -23,9 +23,11 @@ class LanguageMiddleware:
         else:
             chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
             language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
-        translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        # override() restores the previous language afterwards, so it never
+        # leaks into whatever runs next on this thread.
+        with translation.override(language):
+            response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))
         return response
