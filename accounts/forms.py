@@ -32,7 +32,19 @@ def blocked_message(block: throttle.Block) -> str:
     ) % {"time": formats.time_format(timezone.localtime(block.until), "H:i"), "minutes": minutes}
 
 
-class SignInForm(AuthenticationForm):
+class NoColonLabels:
+    """Labels without Django's trailing colon: they sit above their input, as on the people forms."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class Form(NoColonLabels, forms.Form):
+    pass
+
+
+class SignInForm(NoColonLabels, AuthenticationForm):
     """Django's sign-in form with throttling of failed attempts (see accounts/throttle.py).
 
     ``block`` is set when the attempt was refused without checking the
@@ -96,7 +108,7 @@ class SignInForm(AuthenticationForm):
         return self.cleaned_data
 
 
-class ThrottledPasswordChangeForm(PasswordChangeForm):
+class ThrottledPasswordChangeForm(NoColonLabels, PasswordChangeForm):
     """The old password is a secret too: wrong guesses count like failed sign-ins.
 
     Otherwise someone who found a signed-in phone could try passwords here
@@ -169,10 +181,10 @@ class PersonRefField(forms.CharField):
 
 def _role_choices(roles: list[str]) -> list[tuple[str, str]]:
     # No role preselected: granting one, above all an administrator's, must be a deliberate choice.
-    return [("", "---------"), *((value, label) for value, label in Role.choices if value in roles)]
+    return [("", _("— choose a role —")), *((value, label) for value, label in Role.choices if value in roles)]
 
 
-class GrantForm(forms.Form):
+class GrantForm(Form):
     role = forms.ChoiceField(label=_("Role"))
     unit = UnitCodeField(
         label=_("Unit code"),
@@ -247,7 +259,7 @@ class UserCreateForm(GrantForm):
         return data
 
 
-class TokenForm(forms.Form):
+class TokenForm(Form):
     name = forms.CharField(
         label=_("Token name"),
         max_length=100,
@@ -255,6 +267,6 @@ class TokenForm(forms.Form):
     )
 
 
-class UserSearchForm(forms.Form):
+class UserSearchForm(Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     role = forms.ChoiceField(label=_("Role"), required=False, choices=[("", _("All roles")), *Role.choices])

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DateInput(forms.DateInput):
@@ -22,8 +23,17 @@ class EventFilterForm(forms.Form):
     )
     target_type = forms.CharField(label=_("Target type"), required=False, max_length=40)
     actor = forms.CharField(label=_("By (username)"), required=False, max_length=150)
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput, input_formats=["%Y-%m-%d"])
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput, input_formats=["%Y-%m-%d"])
+    date_from = forms.DateField(
+        label=pgettext_lazy("date range", "From"), required=False, widget=DateInput, input_formats=["%Y-%m-%d"]
+    )
+    date_to = forms.DateField(
+        label=pgettext_lazy("date range", "To"), required=False, widget=DateInput, input_formats=["%Y-%m-%d"]
+    )
+
+    def __init__(self, *args, **kwargs):
+        # Labels sit above their inputs, without Django's trailing colon (as on the people forms).
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
     def clean(self):
         data = super().clean()

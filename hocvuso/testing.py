@@ -79,8 +79,12 @@ class BaseTestCase(TestCase):
         cls.pleiku_ward = create_unit(kind=k["phuong"], code="24044", name="Phường Pleiku", parent=cls.gialai)
 
         cls.p_mai = create_person(
-            full_name="Nguyễn Thị Mai", unit=cls.school, group=g["giao-vien"], gender="female",
-            birth_date=dt.date(1985, 4, 12), cccd="001185012345",
+            full_name="Nguyễn Thị Mai",
+            unit=cls.school,
+            group=g["giao-vien"],
+            gender="female",
+            birth_date=dt.date(1985, 4, 12),
+            cccd="001185012345",
         )
         cls.p_huyen = create_person(full_name="Trần Thị Huyền", unit=cls.cell, group=g["dang-vien"], gender="female")
         cls.p_odien = create_person(full_name="Lê Văn Đức", unit=cls.odien, group=g["cong-chuc"], gender="male")

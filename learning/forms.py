@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hocvuso.lib.text import nfc
 from learning import questions as qt
@@ -94,17 +95,17 @@ class CourseForm(forms.ModelForm):
 class ModuleForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    position = forms.IntegerField(label=_("Position"), required=False, min_value=0)
+    position = forms.IntegerField(label=pgettext_lazy("order", "Position"), required=False, min_value=0)
 
 
 class LessonForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    kind = forms.ChoiceField(label=_("Kind"), choices=Lesson.Kind.choices)
+    kind = forms.ChoiceField(label=pgettext_lazy("lesson", "Kind"), choices=Lesson.Kind.choices)
     summary = forms.CharField(label=_("Summary"), max_length=300, required=False)
     body_md = forms.CharField(label=_("Text (Markdown)"), required=False, widget=forms.Textarea(attrs={"rows": 14}))
     practice = forms.ChoiceField(label=_("Practice exercise"), choices=Lesson.Practice.choices, required=False)
     estimated_minutes = forms.IntegerField(label=_("Estimated minutes"), min_value=0, max_value=600, initial=5)
-    position = forms.IntegerField(label=_("Position"), required=False, min_value=0)
+    position = forms.IntegerField(label=pgettext_lazy("order", "Position"), required=False, min_value=0)
     competences = CompetenceField()
 
 

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from org.models import Unit
 from people.models import Person
@@ -29,7 +30,7 @@ class Framework(models.Model):
 
     slug = models.SlugField(max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=255)
-    short_name = models.CharField(_("short name"), max_length=60)
+    short_name = models.CharField(pgettext_lazy("competence framework", "short name"), max_length=60)
     reference = models.CharField(_("legal reference"), max_length=255, blank=True)
     url = models.URLField(blank=True)
     version = models.CharField(max_length=20, blank=True)
@@ -103,13 +104,13 @@ class Course(models.Model):
         ARCHIVED = "archived", _("Archived")
 
     class Audience(models.TextChoices):
-        EVERYONE = "everyone", _("Everyone")
+        EVERYONE = "everyone", pgettext_lazy("course audience", "Everyone")
         OFFICIALS = "officials", _("Officials and public employees")
         CITIZENS = "citizens", _("Citizens")
         WORKERS = "workers", _("Workers")
         STUDENTS = "students", _("Pupils and students")
 
-    key = models.SlugField(_("key"), max_length=100, unique=True)
+    key = models.SlugField(pgettext_lazy("identifier", "key"), max_length=100, unique=True)
     iri = models.CharField(max_length=255, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), blank=True)
@@ -167,11 +168,11 @@ class CourseShare(models.Model):
 
 class Module(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")
-    key = models.SlugField(_("key"), max_length=100)
+    key = models.SlugField(pgettext_lazy("identifier", "key"), max_length=100)
     iri = models.CharField(max_length=255, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), blank=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("order", "position"), default=0)
     competences = models.ManyToManyField(Competence, blank=True, related_name="modules")
 
     class Meta:
@@ -191,7 +192,7 @@ class Lesson(models.Model):
         QUIZ = "quiz", _("Quiz")
 
     class Practice(models.TextChoices):
-        NONE = "", _("None")
+        NONE = "", pgettext_lazy("lesson practice", "None")
         PASSWORD = "password-strength", _("Password strength")
         PHISHING = "phishing", _("Recognising scam messages")
         PROMPTS = "prompt-library", _("Prompt templates")
@@ -200,11 +201,11 @@ class Lesson(models.Model):
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
     # Denormalised from module so a learner's course page is one indexed query.
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="lessons", editable=False)
-    key = models.SlugField(_("key"), max_length=100)
+    key = models.SlugField(pgettext_lazy("identifier", "key"), max_length=100)
     iri = models.CharField(max_length=255, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TEXT)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    kind = models.CharField(pgettext_lazy("lesson", "kind"), max_length=20, choices=Kind.choices, default=Kind.TEXT)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("order", "position"), default=0)
     # Order within the whole course, kept by learning.actions.refresh_course_outline.
     seq = models.PositiveIntegerField(default=0, editable=False)
     summary = models.CharField(_("summary"), max_length=300, blank=True)
@@ -252,7 +253,7 @@ class LessonFile(models.Model):
 
 
 class QuestionBank(models.Model):
-    key = models.SlugField(_("key"), max_length=100, unique=True)
+    key = models.SlugField(pgettext_lazy("identifier", "key"), max_length=100, unique=True)
     iri = models.CharField(max_length=255, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=200, unique=True)
     description = models.TextField(_("description"), blank=True)
@@ -310,7 +311,7 @@ class Question(models.Model):
     bank = models.ForeignKey(QuestionBank, on_delete=models.CASCADE, related_name="questions")
     category = models.ForeignKey(QuestionCategory, on_delete=models.PROTECT, related_name="questions")
     # Stable within the bank: Moodle idnumber, else the name; re-importing updates in place.
-    key = models.CharField(_("key"), max_length=200)
+    key = models.CharField(pgettext_lazy("identifier", "key"), max_length=200)
     iri = models.CharField(max_length=255, unique=True, editable=False)
     qtype = models.CharField(_("type"), max_length=20, choices=Type.choices)
     name = models.CharField(_("name"), max_length=255)

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hocvuso.lib.text import nfc
 from org.actions import CODE_MAX_LENGTH, NAME_MAX_LENGTH
@@ -98,7 +99,7 @@ class MergeForm(forms.Form):
 
 class DeactivateForm(forms.Form):
     ended_on = forms.DateField(
-        label=_("Ended on"),
+        label=pgettext_lazy("unit", "Ended on"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Leave empty for today."),

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hocvuso.db import PathField, subtree_q
 
@@ -54,7 +55,7 @@ class Unit(models.Model):
     )
     path = PathField(max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("unit", "active"), default=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     successors = models.ManyToManyField(
         "self", through="UnitSuccession", symmetrical=False, related_name="predecessors", blank=True

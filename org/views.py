@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts import access
 from accounts.access import Perm
@@ -245,5 +246,5 @@ def deactivate_unit(request, pk):
         form,
         title=_("Deactivate %(name)s") % {"name": unit.name},
         intro=_("Only a unit without current sub-units or members can be deactivated. It stays in the records."),
-        submit=_("Deactivate"),
+        submit=pgettext("unit", "Deactivate"),
     )

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts import access
 from accounts.access import Perm
 from hocvuso.lib.text import nfc
 from org.models import Unit
 from people.models import Person, PersonGroup
-from people.selectors import group_label, unit_choices
+from people.selectors import group_label, phone_display, unit_choices
 from people.validation import PERSON_FIELDS, clean_person_fields
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
@@ -133,6 +134,8 @@ class PersonForm(Form):
         self.person = person
         if person is not None and "initial" not in kwargs:
             kwargs["initial"] = {name: getattr(person, name) for name in PERSON_FIELDS}
+            # Stored as E.164; shown as people write it. The field takes either form back.
+            kwargs["initial"]["phone"] = phone_display(person.phone)
         super().__init__(*args, **kwargs)
 
     def clean(self):
@@ -170,7 +173,9 @@ class MembershipForm(Form):
 
 
 class EndMembershipForm(Form):
-    ended_on = DateField(label=_("Ended on"), required=False, help_text=_("Leave empty for today."))
+    ended_on = DateField(
+        label=pgettext_lazy("membership", "Ended on"), required=False, help_text=_("Leave empty for today.")
+    )
 
 
 class MoveForm(Form):

@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from accounts import access
 from accounts.access import Perm
 from hocvuso.db import ViCollate, subtree_q
-from hocvuso.lib.phone import PhoneError, normalise_phone
+from hocvuso.lib.phone import PhoneError, format_phone_vn, normalise_phone
 from hocvuso.lib.text import fold, nfc
 from org.models import Unit
 from people.models import Membership, Person, PersonGroup
@@ -28,6 +28,20 @@ UNIT_CHOICES_LIMIT = 500
 
 _PHONE_LIKE = re.compile(r"\+?[0-9]+")
 _PHONE_SEPARATORS = re.compile(r"[\s.\-()]+")
+
+
+def phone_display(phone: str | None) -> str:
+    """``"+84912345678"`` -> ``"0912 345 678"``, the way people in Vietnam write and read numbers.
+
+    Stored numbers are E.164; a value that is not a valid number (from before
+    validation, say) is shown as it is rather than hidden.
+    """
+    if not phone:
+        return ""
+    try:
+        return format_phone_vn(phone)
+    except PhoneError:
+        return phone
 
 
 def mask_cccd(cccd: str | None) -> str:

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import access
 from accounts.access import Perm
-from hocvuso.lib.phone import PhoneError, format_phone_vn
 from hocvuso.lib.text import nfc
 from org.models import Unit
 from people import actions
@@ -31,7 +30,7 @@ from people.forms import (
     apply_errors,
 )
 from people.models import Membership, Person, PersonGroup
-from people.selectors import person_detail, person_rows
+from people.selectors import person_detail, person_rows, phone_display
 
 PAGE_SIZE = 50
 
@@ -88,7 +87,7 @@ def person_list(request):
     rows = list(page.object_list)
     for row in rows:
         row["gender_label"] = genders.get(row["gender"], "")
-        row["phone_display"] = _phone_display(row["phone"])
+        row["phone_display"] = phone_display(row["phone"])
     return render(
         request,
         "people/list.html",
@@ -117,14 +116,6 @@ def _cell(value) -> str:
     return text
 
 
-def _phone_display(phone: str) -> str:
-    """The way people write numbers, "0912 345 678"; Excel keeps it as text, unlike "+84912345678"."""
-    try:
-        return format_phone_vn(phone) if phone else ""
-    except PhoneError:
-        return phone
-
-
 @require_safe
 @login_required
 def person_export(request):
@@ -144,7 +135,8 @@ def person_export(request):
                     genders.get(row["gender"], ""),
                     row["birth_date"].strftime("%d/%m/%Y") if row["birth_date"] else "",
                     row["cccd_display"] or "",
-                    _phone_display(row["phone"]),
+                    # "0912 345 678": Excel keeps it as text, unlike "+84912345678".
+                    phone_display(row["phone"]),
                     _cell(row["unit_name"]),
                     _cell(", ".join(row["groups"])),
                 ]
@@ -160,7 +152,7 @@ def person_export(request):
 @login_required
 def person_page(request, pk: int):
     detail = person_detail(request.user, pk)
-    context = {"detail": detail, "person": detail.person, "phone_display": _phone_display(detail.person.phone)}
+    context = {"detail": detail, "person": detail.person, "phone_display": phone_display(detail.person.phone)}
     return render(request, "people/detail.html", context)
 
 

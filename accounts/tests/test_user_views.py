@@ -95,6 +95,16 @@ class UserCreateViewTests(BaseTestCase):
         self.assertContains(response, '<option value="TH-LM">')
         self.assertNotContains(response, '<option value="09787">')
 
+    def test_no_role_is_preselected_and_the_empty_choice_says_so_in_vietnamese(self):
+        self.login(self.lan)
+        response = self.client.get(self.url)
+        self.assertContains(response, '<option value="" selected>— chọn vai trò —</option>', html=True)
+        self.assertNotContains(response, "---------")
+
+    def test_labels_have_no_trailing_colon(self):
+        self.login(self.lan)
+        self.assertContains(self.client.get(self.url), '<label for="id_role">Vai trò</label>', html=True)
+
     def test_a_generated_password_is_shown_once(self):
         self.login(self.minh)
         response = self.post()

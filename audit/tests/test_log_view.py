@@ -112,6 +112,12 @@ class AuditLogTests(BaseTestCase):
             response = self.client.get(self.url)
         self.assertEqual(len(response.context["page"].object_list), 33)
 
+    def test_the_date_filters_say_they_are_dates_and_labels_have_no_colon(self):
+        self.login(self.lan)
+        response = self.client.get(self.url)
+        self.assertContains(response, '<label for="id_date_from">Từ ngày</label>', html=True)
+        self.assertContains(response, '<label for="id_date_to">Đến ngày</label>', html=True)
+
     def test_the_log_is_paginated(self):
         for i in range(60):
             record_event(

@@ -262,3 +262,19 @@ class AuthoringPagesRenderTests(BaseTestCase):
         for url in urls:
             with self.subTest(url=url):
                 self.assertEqual(self.client.get(url).status_code, 200)
+
+    def test_lesson_and_module_forms_speak_of_order_and_lesson_kind_not_of_a_job(self):
+        # "Position" and "Kind" are also people's "Chức vụ" and campaigns' "Loại": contexts keep them apart.
+        _course, lessons = make_course(owner=self.lienminh)
+        bank = QuestionBank.objects.get()
+        bank.owner = self.lienminh
+        bank.save()
+        self.login(self.tuan)
+        lesson_page = self.client.get(reverse("learning:author_lesson", args=[lessons[0].pk]))
+        self.assertContains(lesson_page, '<label for="id_position">Thứ tự</label>', html=True)
+        self.assertContains(lesson_page, '<label for="id_kind">Loại bài</label>', html=True)
+        module_page = self.client.get(reverse("learning:author_module", args=[lessons[0].module_id]))
+        self.assertContains(module_page, '<label for="id_position">Thứ tự</label>', html=True)
+        self.assertNotContains(module_page, "Chức vụ")
+        bank_page = self.client.get(reverse("learning:author_bank", args=[bank.pk]))
+        self.assertContains(bank_page, '<th class="num">Lượt làm</th>', html=True)

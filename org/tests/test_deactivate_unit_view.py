@@ -18,6 +18,13 @@ class DeactivateUnitViewTests(BaseTestCase):
         self.assertEqual((thon.is_active, thon.ended_on), (False, dt.date(2026, 1, 31)))
         self.assertEqual(self.client.get(self.url(thon)).status_code, 404)
 
+    def test_the_form_speaks_of_a_unit_that_stops_operating(self):
+        # A unit "ngừng hoạt động"; a user account is "vô hiệu hoá" and a membership ends on a "ngày rời".
+        self.login(self.minh)
+        response = self.client.get(self.url(self.school))
+        self.assertContains(response, '<label for="id_ended_on">Ngày ngừng hoạt động</label>', html=True)
+        self.assertContains(response, '<button type="submit">Ngừng hoạt động</button>', html=True)
+
     def test_a_unit_with_members_is_refused_with_the_reason(self):
         self.login(self.minh)
         response = self.client.post(self.url(self.school), {})

@@ -17,6 +17,13 @@ class PersonDetailViewTests(BaseTestCase):
         self.assertContains(response, "Xã Ô Diên, Thành phố Hà Nội")
         self.assertContains(response, reverse("people:edit", args=[self.p_odien.pk]))
 
+    def test_the_phone_is_shown_as_people_write_it_and_dialled_in_full(self):
+        self.p_mai.phone = "+84966581130"
+        self.p_mai.save(update_fields=["phone"])
+        self.login(self.lan)
+        response = self.client.get(self.url(self.p_mai))
+        self.assertContains(response, '<a href="tel:+84966581130">0966 581 130</a>', html=True)
+
     def test_viewers_see_a_masked_cccd_and_no_edit_links(self):
         self.login(self.tuan)
         response = self.client.get(self.url(self.p_mai))

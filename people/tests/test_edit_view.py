@@ -25,6 +25,25 @@ class PersonEditViewTests(BaseTestCase):
         self.assertContains(response, 'value="001185012345"')
         self.assertContains(response, 'value="1985-04-12"')
 
+    def test_the_phone_is_shown_as_people_write_it_and_saving_it_unchanged_changes_nothing(self):
+        self.p_mai.phone = "+84966581130"
+        self.p_mai.save(update_fields=["phone"])
+        self.login(self.lan)
+        response = self.client.get(self.url(self.p_mai))
+        self.assertContains(response, 'value="0966 581 130"')
+        self.assertNotContains(response, "+84966581130")
+
+        response = self.client.post(self.url(self.p_mai), self.form_data(phone="0966 581 130"))
+        self.assertRedirects(response, reverse("people:detail", args=[self.p_mai.pk]))
+        self.p_mai.refresh_from_db()
+        self.assertEqual(self.p_mai.phone, "+84966581130")
+        self.assertFalse(AuditEvent.objects.filter(changes__has_key="phone").exists())
+
+    def test_labels_have_no_trailing_colon(self):
+        self.login(self.lan)
+        response = self.client.get(self.url(self.p_mai))
+        self.assertContains(response, '<label for="id_phone">Điện thoại</label>', html=True)
+
     def test_saving_changes_writes_an_audit_event_and_goes_back_to_the_person(self):
         self.login(self.lan)
         response = self.client.post(self.url(self.p_mai), self.form_data(phone="0912 345 678", birth_date="12/04/1985"))

@@ -23,6 +23,12 @@ class MembershipEndViewTests(BaseTestCase):
         self.cell_membership.refresh_from_db()
         self.assertEqual(self.cell_membership.ended_on, timezone.localdate())
 
+    def test_the_form_asks_for_the_day_the_person_left(self):
+        self.login(self.minh)
+        response = self.client.get(self.url(self.cell_membership))
+        self.assertContains(response, "Ngày rời")
+        self.assertNotContains(response, "Ngày ngừng hoạt động")
+
     def test_the_last_current_membership_cannot_be_ended(self):
         self.login(self.minh)
         self.client.post(self.url(self.cell_membership), {})
