@@ -7,7 +7,9 @@ HOCVUSO_SECURE (HTTPS-only cookies and HSTS behind a TLS proxy).
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -96,7 +98,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("TEST", {})["NAME"] = ""  # in-memory
+    # A file rather than memory: the browser tests' live server answers
+    # concurrent requests from several threads, and an in-memory database
+    # would be one connection shared between them. One file per process, so
+    # parallel runs on one machine never meet.
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(
+        Path(tempfile.gettempdir()) / f"hocvuso-test-{os.getpid()}.sqlite3"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -141,7 +149,10 @@ LOCALE_PATHS = [BASE_DIR / "hocvuso" / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Off: with it on, every integer in a template is grouped ("18.280"), ids in
+# form values included. Figures for people are grouped explicitly instead
+# (humanize's intcomma, the reports' Vietnamese number filters).
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
