@@ -37,6 +37,8 @@ class ImportRosterCommandTests(RosterTestCase):
             call_command("import_roster", *args, stdout=out, stderr=err)
         except CommandError as exc:
             return exc.returncode, out.getvalue(), err.getvalue() + str(exc)
+        except SystemExit as exc:
+            return exc.code, out.getvalue(), err.getvalue()
         return 0, out.getvalue(), err.getvalue()
 
     def test_a_clean_file_is_imported_and_summarised_on_one_line(self):

@@ -139,9 +139,13 @@ class Command(BaseCommand):
         )
         imported = outcome.created if (outcome.written or options["dry_run"]) else 0
         updated = outcome.updated if (outcome.written or options["dry_run"]) else 0
+        self.stderr.flush()
         self.stdout.write(f"imported {imported}, updated {updated}, rejected {outcome.rejected}")
+        self.stdout.flush()
         if outcome.rejected:
-            raise CommandError(f"{outcome.rejected} rows rejected.", returncode=REJECTED)
+            # A plain exit, not CommandError: its message would follow the
+            # summary, which must stay the last line.
+            raise SystemExit(REJECTED)
 
     def _progress_bar(self, path: str):
         stream = getattr(self.stderr, "_out", sys.stderr)
