@@ -61,8 +61,8 @@ demo: install $(SECRET_FILE)
 	$(RUN) migrate --no-input
 	$(RUN) createcachetable
 	$(RUN) load_units
-	$(RUN) seed_demo
 	$(RUN) load_curriculum
+	$(RUN) seed_demo
 	@$(RUN) demo_logins
 	$(RUN) serve --host $(HOST) --port $(PORT)
 
@@ -78,6 +78,7 @@ lint: $(VENV)/.installed-test
 bench: install
 	$(PY) bench/import_roster.py
 	$(PY) bench/learning_pages.py
+	$(PY) bench/campaign_scale.py
 
 clean:
 	rm -rf $(VENV) var

@@ -1,5 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CampaignsConfig(AppConfig):
     name = "campaigns"
+    verbose_name = _("Campaigns")
+
+    def ready(self):
+        from campaigns import learning_bridge
+
+        learning_bridge.connect_signals()

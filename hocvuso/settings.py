@@ -97,7 +97,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     # A file rather than memory: the browser tests' live server answers
     # concurrent requests from several threads, and an in-memory database
     # would be one connection shared between them. One file per process, so
@@ -175,6 +174,18 @@ elif _tasks_mode == "immediate":
     TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 else:
     raise EnvError(f"HOCVUSO_TASKS={_tasks_mode!r} must be 'database' or 'immediate'.")
+
+# Learning Record Store (xAPI). The IRI base prefixes every activity id the
+# platform records: fix it before the first record, ids never change.
+LRS_IRI_BASE = env_str("LRS_IRI_BASE", "https://hocvuso.vn/")
+LRS_TOKEN_SECONDS = env_int("LRS_TOKEN_SECONDS", 3600)
+LRS_CONSISTENCY_MARGIN_MS = env_int("LRS_CONSISTENCY_MARGIN_MS", 100)
+# A request without X-Experience-API-Version is refused (400); this is the
+# version the refusal is labelled with. The 1.0.3 and 2.0 conformance suites
+# each expect their own, so a deployment picks the one its clients speak.
+LRS_UNVERSIONED_RESPONSE_VERSION = env_str("LRS_UNVERSIONED_RESPONSE_VERSION", "2.0.0")
+if LRS_UNVERSIONED_RESPONSE_VERSION not in {"1.0.3", "2.0.0"}:
+    raise EnvError("LRS_UNVERSIONED_RESPONSE_VERSION must be 1.0.3 or 2.0.0.")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 12 * 3600

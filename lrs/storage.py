@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 
 from hocvuso.db import subtrees_q
@@ -149,9 +149,11 @@ _activities = _Cache()  # iri -> (id, definition text)
 
 def clear_caches() -> None:
     """Forget cached ids (tests call this: their rows vanish when each test rolls back)."""
+    global _refs_seen
     _verbs.clear()
     _agents.clear()
     _activities.clear()
+    _refs_seen = False
 
 
 def _lookup(cache: _Cache, model, field: str, key: str) -> int | None:
@@ -163,6 +165,20 @@ def _lookup(cache: _Cache, model, field: str, key: str) -> int | None:
             # Outside a transaction the row is committed: safe to remember.
             cache.remember({key: pk})
     return pk
+
+
+_refs_seen = False
+
+
+def _statement_refs_exist() -> bool:
+    """Whether any statement targets another (StatementRef); once true, true for good (statements stay)."""
+    global _refs_seen
+    if not _refs_seen:
+        seen = Statement.objects.filter(object_statement__isnull=False).exists()
+        if seen and not transaction.get_connection().in_atomic_block:
+            _refs_seen = True
+        return seen
+    return True
 
 
 def _remember_on_commit(cache: _Cache, values: dict) -> None:
@@ -325,15 +341,23 @@ def _column_type(model, column: str, cache: dict = {}) -> str:  # noqa: B006 - a
     return cache[key]
 
 
-def _insert(model, columns: Sequence[str], rows: list[tuple], returning: Sequence[str] = ()) -> list[tuple]:
+def _insert(
+    model, columns: Sequence[str], rows: list[tuple], returning: Sequence[str] = (), on_conflict: str | None = None
+) -> list[tuple]:
     """INSERT many rows in one statement per chunk, bypassing model instances (the hot path of ingestion).
 
     On PostgreSQL the rows travel as one array per column (``unnest``), so the
     statement text stays short and constant however many rows there are.
+    With ``on_conflict`` (a unique column), rows that would repeat a stored
+    value are skipped and only the inserted ones are returned: no savepoint
+    and no failed statement are needed to detect them.
     """
-    table = connection.ops.quote_name(model._meta.db_table)
-    cols = ", ".join(connection.ops.quote_name(c) for c in columns)
-    tail = (" RETURNING " + ", ".join(connection.ops.quote_name(c) for c in returning)) if returning else ""
+    q = connection.ops.quote_name
+    table = q(model._meta.db_table)
+    cols = ", ".join(q(c) for c in columns)
+    tail = f" ON CONFLICT ({q(on_conflict)}) DO NOTHING" if on_conflict else ""
+    if returning:
+        tail += " RETURNING " + ", ".join(q(c) for c in returning)
     out: list[tuple] = []
     if connection.vendor == "postgresql":
         import psycopg
@@ -369,7 +393,8 @@ class DatabaseStore:
 
     def store(self, batch: Batch) -> list[str]:
         items = batch.items
-        with transaction.atomic():
+        # Part of the caller's transaction when there is one (no savepoint).
+        with transaction.atomic(savepoint=False):
             return self._store(batch, items)
 
     def _store(self, batch: Batch, items: list[S.Prepared]) -> list[str]:
@@ -402,15 +427,13 @@ class DatabaseStore:
             )
             for p in items
         ]
-        try:
-            with transaction.atomic():
-                pks = _insert(Statement, _STATEMENT_COLUMNS, rows, returning=("id", "statement_id"))
-        except IntegrityError:
-            # Some ids are already stored: identical statements are a no-op,
-            # different ones a conflict. Rare, so only now do we look.
-            rows, items = self._drop_duplicates(rows, items)
-            pks = _insert(Statement, _STATEMENT_COLUMNS, rows, returning=("id", "statement_id")) if rows else []
+        pks = _insert(Statement, _STATEMENT_COLUMNS, rows, returning=("id", "statement_id"), on_conflict="statement_id")
         pk_of = {_uuid_key(sid): pk for pk, sid in pks}
+        if len(pk_of) < len(items):
+            # Some ids were already stored: identical statements are a no-op,
+            # a different one is a conflict (and the transaction rolls back).
+            self._check_duplicates([p for p in items if p.uuid.hex not in pk_of])
+            items = [p for p in items if p.uuid.hex in pk_of]
 
         extra_agents = []
         extra_activities = []
@@ -472,19 +495,14 @@ class DatabaseStore:
             out = {k: pk for k, pk in out.items() if pk not in already}
         return out
 
-    def _drop_duplicates(self, rows: list[tuple], items: list[S.Prepared]):
+    def _check_duplicates(self, skipped: list[S.Prepared]) -> None:
+        """Raise Conflict unless each statement whose id was already stored matches its stored twin."""
         existing = dict(
-            Statement.objects.filter(statement_id__in=[p.uuid for p in items]).values_list("statement_id", "data")
+            Statement.objects.filter(statement_id__in=[p.uuid for p in skipped]).values_list("statement_id", "data")
         )
-        keep_rows, keep_items = [], []
-        for row, p in zip(rows, items, strict=True):
-            if p.uuid in existing:
-                if not S.same(json.loads(existing[p.uuid]), p.original or p.data):
-                    raise Conflict(f"statement {p.uuid} is already stored with different content")
-                continue
-            keep_rows.append(row)
-            keep_items.append(p)
-        return keep_rows, keep_items
+        for p in skipped:
+            if p.uuid not in existing or not S.same(json.loads(existing[p.uuid]), p.original or p.data):
+                raise Conflict(f"statement {p.uuid} is already stored with different content")
 
     # --- reads ------------------------------------------------------------------------------
 
@@ -579,7 +597,18 @@ class DatabaseStore:
         # Statements match directly, or through the statement they target
         # (StatementRef), recursively; each branch brings its first limit+1
         # ids in order and the union is cut to the page.
-        depth = TARGET_DEPTH if Statement.objects.filter(object_statement__isnull=False).exists() else 0
+        depth = TARGET_DEPTH if _statement_refs_exist() else 0
+        branches = self._branches(query, ids, "")
+        plain = not (query.related_agents or query.related_activities)
+        if depth == 0 and (len(branches) == 1 or (plain and connection.vendor == "postgresql")):
+            # The common case in one round trip. PostgreSQL combines the
+            # branches' indexes itself (BitmapOr); SQLite's planner is only
+            # trusted with one conjunction at a time.
+            cond = branches[0]
+            for other in branches[1:]:
+                cond |= other
+            result = list(base.filter(cond).order_by(order).values_list("id", "data")[: limit + 1])
+            return Page(rows=result[:limit], more=len(result) > limit, bound=bound)
         found: set[int] = set()
         for level in range(depth + 1):
             for cond in self._branches(query, ids, "object_statement__" * level):

@@ -19,6 +19,8 @@ def load_demo_map() -> None:
 
 
 def seed(**kwargs) -> str:
+    # The demo campaigns have their own tests (campaigns/tests/test_demo_campaigns.py).
+    kwargs.setdefault("without_campaigns", True)
     out = StringIO()
     call_command("seed_demo", stdout=out, **kwargs)
     return out.getvalue()

@@ -14,6 +14,13 @@ class Command(BaseCommand):
         "role. Needs `hocvuso load_units` first. Running it again changes nothing."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--without-campaigns",
+            action="store_true",
+            help="Only organisations, people and sign-ins; skip the three demo campaigns.",
+        )
+
     def handle(self, *args, **options):
         started = time.monotonic()
         try:
@@ -24,6 +31,12 @@ class Command(BaseCommand):
             self.stdout.write(section.describe())
         for line in report.accounts:
             self.stdout.write(f"Demo account {line}.")
+        if not options["without_campaigns"]:
+            # The campaigns come last: they freeze populations from the people above.
+            from campaigns.demo import seed_demo_campaigns
+
+            for line in seed_demo_campaigns():
+                self.stdout.write(line)
         if report.changed:
             self.stdout.write(
                 self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f} s.")

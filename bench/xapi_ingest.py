@@ -1,0 +1,118 @@
+#!/usr/bin/env python
+"""Benchmark: batch ingest of valid statements through POST /xapi/statements.
+
+    python bench/xapi_ingest.py                   # SQLite file under bench/out/
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/hvs_xapi_bench python bench/xapi_ingest.py
+
+Two client processes each POST batches of 100 realistic statements (with
+ids, results, context, registration) to the production server (gunicorn,
+DEBUG off). The rate is measured on an empty store, then on a store holding
+1,000,000 statements (built once through the same storage path and kept under
+the name "1m", which the query benchmark uses too).
+Prints
+
+    database=sqlite empty_rate=NNNN/s rate_at_1m=NNNN/s ratio=0.NN PASS
+
+PASS needs at least 5,000 statements/s on the empty store and a rate at one
+million within 20% of it. Each run also prints a CPU-bound figure: the
+statements divided by the CPU time the server, the database and the clients
+used, on two cores; it is what the machine would do if nothing else ran on
+it, and shows when a low wall-clock rate comes from other load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from xapi_common import (
+    Server,
+    cpu_of,
+    credentials,
+    database_label,
+    fresh_environment,
+    headers,
+    load_average,
+    make_batches,
+    million_store,
+    post_batches,
+    setup_database,
+)
+
+MIN_RATE = 5000
+MAX_DROP = 0.20
+
+
+def measure(server, env, hdrs: dict, batches_per_client: int, seed: int, clients: int = 2) -> tuple[float, float]:
+    """(statements per second, CPU-bound statements per second on two cores) for one run."""
+    start_at = time.time() + 2.0 + batches_per_client * 0.004  # after both have generated their bodies
+    ctx = mp.get_context("fork")
+    with ctx.Pool(clients) as pool:
+        jobs = [
+            pool.apply_async(_client, (server.port, hdrs, batches_per_client, seed + i, start_at))
+            for i in range(clients)
+        ]
+        while time.time() < start_at:
+            time.sleep(0.001)
+        cpu_before = cpu_of(server, env)
+        results = [j.get(timeout=900) for j in jobs]
+        cpu_after = cpu_of(server, env)
+    elapsed = max(r[1] for r in results) - start_at
+    count = sum(r[0] for r in results) * 100
+    cpu = cpu_after - cpu_before + sum(r[2] for r in results)
+    return count / elapsed, count / (cpu / 2)
+
+
+def _client(port, hdrs, n, seed, start_at):
+    batches = make_batches(seed, n)
+    cpu = time.process_time()
+    count = post_batches(port, hdrs, batches, start_at)
+    return count, time.time(), time.process_time() - cpu
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--batches", type=int, default=300, help="batches of 100 per client and measurement")
+    parser.add_argument("--preload", type=int, default=1_000_000, help="statements stored before the second run")
+    parser.add_argument("--workers", type=int, default=3)
+    args = parser.parse_args()
+
+    env = fresh_environment("ingest")
+    key, secret = setup_database(env)
+    label = database_label(env)
+    with Server(env, workers=args.workers) as server:
+        hdrs = headers(key, secret)
+        measure(server, env, hdrs, 20, seed=99)  # warm up the workers
+        empty, empty_cpu = measure(server, env, hdrs, args.batches, seed=1000)
+        print(
+            f"  empty store: {empty:,.0f} statements/s (CPU-bound figure {empty_cpu:,.0f}/s, "
+            f"load average {load_average():.1f})",
+            flush=True,
+        )
+    big = million_store(args.preload)
+    key, secret = credentials(big)
+    with Server(big, workers=args.workers) as server:
+        hdrs = headers(key, secret)
+        measure(server, big, hdrs, 20, seed=int(time.time()))
+        full, full_cpu = measure(server, big, hdrs, args.batches, seed=int(time.time()) + 1000)
+        print(
+            f"  at {args.preload:,} statements: {full:,.0f} statements/s (CPU-bound figure {full_cpu:,.0f}/s, "
+            f"load average {load_average():.1f})",
+            flush=True,
+        )
+    ratio = full / empty
+    ok = empty >= MIN_RATE and ratio >= 1 - MAX_DROP
+    print(
+        f"database={label} empty_rate={empty:.0f}/s rate_at_1m={full:.0f}/s ratio={ratio:.2f} "
+        f"cpu_bound_empty={empty_cpu:.0f}/s cpu_bound_at_1m={full_cpu:.0f}/s {'PASS' if ok else 'FAIL'}"
+    )
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
