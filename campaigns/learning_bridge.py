@@ -352,6 +352,23 @@ def certificates_for(person_ids) -> dict[int, list[dict]]:
     return dict(out)
 
 
+def class_certificates_zip(person_ids, course_ids, *, base_url: str = "") -> bytes | None:
+    """A zip of the certificates of these people for these courses, issuing any still due.
+
+    None when nobody has completed any of the courses yet.
+    """
+    from learning import actions
+
+    m = _models()
+    person_ids = list(person_ids)
+    certificates = []
+    for course in m.Course.objects.filter(pk__in=list(course_ids)).order_by("pk"):
+        certificates += actions.issue_for_completers(course=course, person_ids=person_ids)
+    if not certificates:
+        return None
+    return actions.certificates_zip(certificates, base_url=base_url)
+
+
 # --- notifications from learning ------------------------------------------------------------
 
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("<slug:slug>/plan/", views.plan, name="plan"),
     path("<slug:slug>/classes/<str:code>/", views.class_detail, name="class"),
     path("<slug:slug>/classes/<str:code>/enrol/", views.class_enrol, name="class_enrol"),
+    path("<slug:slug>/classes/<str:code>/certificates.zip", views.class_certificates, name="class_certificates"),
     path("<slug:slug>/classes/<str:code>/sessions/new/", views.session_add, name="session_add"),
     path("<slug:slug>/classes/<str:code>/learners/<int:pk>/move/", views.learner_move, name="learner_move"),
     path("<slug:slug>/sessions/<int:pk>/attendance/", views.attendance, name="attendance"),

@@ -19,11 +19,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts import access
 from accounts.access import Perm
-from campaigns import actions, forms, selectors
+from campaigns import actions, forms, learning_bridge, selectors
 from campaigns.models import (
     Award,
     CampaignMember,
@@ -360,6 +360,22 @@ def class_detail(request, slug, code):
             "below_minimum": len(learners) < klass.min_learners,
         },
     )
+
+
+@login_required
+@require_safe
+def class_certificates(request, slug, code):
+    """Every certificate the class's learners have earned for the campaign's courses, as one zip."""
+    campaign, klass, _manage = _class_for(request, slug, code)
+    person_ids = klass.enrolments.filter(left_at__isnull=True).values_list("member__person_id", flat=True)
+    course_ids = campaign.courses.values_list("course_id", flat=True)
+    data = learning_bridge.class_certificates_zip(person_ids, course_ids, base_url=request.build_absolute_uri("/"))
+    if data is None:
+        messages.info(request, _("Nobody in this class has completed a course yet."))
+        return redirect("campaigns:class", slug=campaign.slug, code=klass.code)
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="chung-nhan-{campaign.slug}-{klass.code}.zip"'
+    return response
 
 
 def _enrol_feedback(request, result) -> None:
