@@ -13,7 +13,7 @@ from learning import actions, selectors
 from learning.models import Certificate, Course, Enrolment, Question, QuestionBank
 from learning.tests.factories import answer_everything_right, make_bank, make_course
 
-MOODLE = Path(__file__).parent / "fixtures" / "moodle"
+FORMATS = Path(__file__).parent / "fixtures" / "formats"
 
 
 @override_settings(ROOT_URLCONF="learning.tests.urls")
@@ -141,20 +141,21 @@ class BankViewTests(BaseTestCase):
         return self.client.post(reverse("learning:author_bank_import", args=[self.bank.pk]), data)
 
     def test_a_broken_file_shows_every_problem_and_imports_nothing(self):
-        response = self.upload(MOODLE / "aiken_errors.txt")
-        self.assertContains(response, "dòng 3")
-        self.assertContains(response, "dòng 18")
+        response = self.upload(FORMATS / "aiken_errors.txt")
+        for line in (8, 13, 16, 18, 19, 27):
+            self.assertContains(response, f"dòng {line}")
         self.assertFalse(Question.objects.exists())
 
     def test_a_good_file_imports_and_a_check_only_upload_does_not(self):
-        self.upload(MOODLE / "xml_nested_categories.xml", check_only=True)
+        self.upload(FORMATS / "xml_nested_categories.xml", check_only=True)
         self.assertFalse(Question.objects.exists())
-        response = self.upload(MOODLE / "xml_nested_categories.xml")
+        response = self.upload(FORMATS / "xml_nested_categories.xml")
         self.assertRedirects(response, reverse("learning:author_bank", args=[self.bank.pk]))
         self.assertEqual(Question.objects.filter(bank=self.bank).count(), 5)
 
     def test_export_downloads_each_format(self):
-        self.upload(MOODLE / "gift_questions.txt")
+        self.upload(FORMATS / "gift_feedback_and_formats.txt")
+        self.assertEqual(Question.objects.filter(bank=self.bank).count(), 9)
         for fmt, mime in (
             ("gift", "text/plain"),
             ("moodle-xml", "application/xml"),

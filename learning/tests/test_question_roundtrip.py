@@ -11,11 +11,11 @@ from learning.frameworks import load_frameworks
 from learning.models import Question, QuestionFile
 
 RICH = (Path(__file__).parent / "fixtures" / "rich_bank.yaml").read_bytes()
-MOODLE = Path(__file__).parent / "fixtures" / "moodle"
+FORMATS = Path(__file__).parent / "fixtures" / "formats"
 COMBINED = ("correct_feedback", "partial_feedback", "incorrect_feedback")
 
 
-def snapshot(bank, *, fields, drop_data=(), types=None):
+def snapshot(bank, *, fields, drop_data=(), types=None, by="name"):
     out = {}
     for q in Question.objects.filter(bank=bank).select_related("category").prefetch_related("competences"):
         if types is not None and q.qtype not in types:
@@ -32,7 +32,7 @@ def snapshot(bank, *, fields, drop_data=(), types=None):
             "competences": sorted(c.ref for c in q.competences.all()),
             "data": {k: v for k, v in q.data.items() if k not in drop_data},
         }
-        out[q.name] = {k: row[k] for k in fields}
+        out[getattr(q, by)] = {k: row[k] for k in fields}
     return out
 
 
@@ -101,7 +101,7 @@ class RoundTripTests(TestCase):
 
     def test_aiken_keeps_single_choice_questions_with_one_right_answer(self):
         plain = actions.import_question_file(
-            bank_name="Plain", data=(MOODLE / "aiken_questions.txt").read_bytes(), filename="a.txt"
+            bank_name="Plain", data=(FORMATS / "aiken_questions.txt").read_bytes(), filename="a.txt"
         ).bank
         data, skipped = export_bank(plain, "aiken")
         self.assertEqual(skipped, [])
@@ -118,12 +118,33 @@ class RoundTripTests(TestCase):
         copied = snapshot(copy, fields=fields)
         self.assertEqual(copied, original)
 
-    def test_moodles_own_gift_file_survives_our_export_and_import(self):
-        original = actions.import_question_file(
-            bank_name="Moodle GIFT", data=(MOODLE / "gift_examples.txt").read_bytes(), filename="g.txt"
-        ).bank
+    def test_a_gift_file_using_every_feature_survives_export_and_import(self):
+        report = actions.import_question_file(
+            bank_name="GIFT", data=(FORMATS / "gift_every_feature.txt").read_bytes(), filename="g.txt"
+        )
+        self.assertEqual(report.result.problems, [])
+        original = report.bank
+        self.assertEqual(Question.objects.filter(bank=original).count(), 30)
         data, skipped = export_bank(original, "gift")
         self.assertEqual(skipped, [])
-        copy = actions.import_question_file(bank_name="Moodle GIFT again", data=data, filename="g.txt").bank
-        fields = ("qtype", "text", "general_feedback", "data")
+        copy = actions.import_question_file(bank_name="GIFT again", data=data, filename="g.txt").bank
+        fields = ("qtype", "name", "text", "general_feedback", "category", "data")
+        # Keyed by question key: one question is in the file twice (keys "…" and "…-2").
+        copied = snapshot(copy, fields=fields, by="key")
+        self.assertEqual(copied, snapshot(original, fields=fields, by="key"))
+        self.assertEqual(len(copied), 30)
+
+    def test_every_moodle_xml_type_survives_export_and_import(self):
+        report = actions.import_question_file(
+            bank_name="XML", data=(FORMATS / "xml_every_type.xml").read_bytes(), filename="x.xml"
+        )
+        self.assertEqual(report.result.problems, [])
+        original = report.bank
+        data, skipped = export_bank(original, "moodle-xml")
+        self.assertEqual(skipped, [])
+        copy = actions.import_question_file(bank_name="XML again", data=data, filename="x.xml").bank
+        fields = ("qtype", "text", "general_feedback", "category", "key", "mark", "tags", "data")
         self.assertEqual(snapshot(copy, fields=fields), snapshot(original, fields=fields))
+        self.assertEqual(
+            sorted(Question.objects.filter(bank=copy, is_active=False).values_list("key", flat=True)), ["mc-an-toan"]
+        )
