@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from hocvuso.lib.text import nfc
 from learning import questions as qt
+from learning.actions.courses import COURSE_FIELDS
 from learning.models import Competence, Course, Lesson, Question, QuestionCategory
 
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -68,22 +69,8 @@ class CourseForm(forms.ModelForm):
 
     class Meta:
         model = Course
-        fields = [
-            "title",
-            "summary",
-            "description_md",
-            "owner",
-            "audience",
-            "level",
-            "status",
-            "open_enrolment",
-            "require_all_lessons",
-            "require_all_quizzes",
-            "required_sessions",
-            "certificate_enabled",
-            "estimated_minutes",
-            "competences",
-        ]
+        # The fields the course actions accept, plus the competence tags.
+        fields = [*COURSE_FIELDS, "competences"]
         widgets = {"summary": forms.Textarea(attrs={"rows": 2}), "description_md": forms.Textarea(attrs={"rows": 6})}
 
     def __init__(self, *args, units=None, allow_national=False, **kwargs):
