@@ -18,6 +18,7 @@ import re
 import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from accounts.models import Role, RoleGrant, User
 from campaigns.models import Campaign, CampaignMember, Contest
@@ -242,10 +243,10 @@ def test_the_dan_phuong_race_end_to_end(live_server, phone_page, demo_world):
     member = CampaignMember.objects.get(campaign=campaign, person=hocvien.person)
     page.locator(f"input[name=member][value='{member.pk}']").check()
     page.get_by_role("button", name="Ghi danh những người đã chọn").click()
-    assert page.get_by_text("Đã ghi danh 1 học viên.").is_visible()
+    expect(page.get_by_text("Đã ghi danh 1 học viên.")).to_be_visible()
     session_url = page.get_by_role("link", name="Mã QR").first.get_attribute("href")
     page.goto(base + session_url)
-    assert page.locator(".qr svg").is_visible()
+    expect(page.locator(".qr svg")).to_be_visible()
     check_in_url = page.locator("a.mono").get_attribute("href")
 
     # The other 2,750 of the reported figures come from the records, as in the demo.
@@ -255,7 +256,7 @@ def test_the_dan_phuong_race_end_to_end(live_server, phone_page, demo_world):
     sign_in(page, base, "hocvien")
     page.goto(check_in_url)
     page.get_by_role("button", name="Tôi có mặt").click()
-    assert page.get_by_text("Bạn đã được điểm danh có mặt.").is_visible(), page.locator("main").inner_text()
+    expect(page.get_by_text("Bạn đã được điểm danh có mặt.")).to_be_visible()
     complete_courses(page, base, ["ai-co-ban-can-bo"])
 
     # Contest: the learner enters from their own record page.
@@ -278,7 +279,7 @@ def test_the_dan_phuong_race_end_to_end(live_server, phone_page, demo_world):
     page.locator("#id_title").fill("Bài giảng Toán lớp 4 thiết kế với AI")
     page.locator("#id_url").fill("https://example.org/bai-giang")
     page.get_by_role("button", name="Nộp bài").click()
-    assert page.get_by_text("Đã nhận bài dự thi.").is_visible()
+    expect(page.get_by_text("Đã nhận bài dự thi.")).to_be_visible()
 
     sign_in(page, base, "admin")
     page.goto(f"{base}/campaigns/{slug}/contests/cuoc-dua/")
@@ -371,7 +372,7 @@ def test_the_gia_lai_training_end_to_end(live_server, phone_page, demo_world):
     )
     page.locator("summary", has_text="Theo điều kiện").click()
     page.get_by_role("button", name="Xếp đủ lớp").click()
-    assert page.get_by_text(f"Đã ghi danh {population} học viên.").is_visible()
+    expect(page.get_by_text(f"Đã ghi danh {population} học viên.")).to_be_visible()
     qr_link = page.get_by_role("link", name="Mã QR").first.get_attribute("href")
 
     # The instructor takes attendance on a phone: everyone but the learner, who scans the code.
@@ -384,14 +385,14 @@ def test_the_gia_lai_training_end_to_end(live_server, phone_page, demo_world):
         if learner_person.full_name not in page.locator(".roster li").nth(i).inner_text():
             boxes.nth(i).check()
     page.get_by_role("button", name="Lưu điểm danh").click()
-    assert page.get_by_text(f"Đã lưu điểm danh: {population - 1} có mặt.").is_visible()
+    expect(page.get_by_text(f"Đã lưu điểm danh: {population - 1} có mặt.")).to_be_visible()
     page.goto(base + qr_link)
     check_in_url = page.locator("a.mono").get_attribute("href")
 
     sign_in(page, base, "canbo-gl")
     page.goto(check_in_url)
     page.get_by_role("button", name="Tôi có mặt").click()
-    assert page.get_by_text("Bạn đã được điểm danh có mặt.").is_visible(), page.locator("main").inner_text()
+    expect(page.get_by_text("Bạn đã được điểm danh có mặt.")).to_be_visible()
     complete_courses(page, base, ["an-toan-thong-tin-can-bo", "powerpoint-can-bo", "ai-co-ban-can-bo"])
 
     # The province sees it on its dashboard, in the class and in both reports.
@@ -412,4 +413,4 @@ def test_the_gia_lai_training_end_to_end(live_server, phone_page, demo_world):
     assert summary_total(download(page, "Báo cáo Excel")) == (population, population, 100.0)
     assert download(page, "Báo cáo PDF").startswith(b"%PDF")
     page.goto(f"{base}/campaigns/{slug}/plan/")
-    assert page.get_by_text("Giảng viên tỉnh Gia Lai (demo)").is_visible()
+    expect(page.get_by_text("Giảng viên tỉnh Gia Lai (demo)")).to_be_visible()

@@ -11,6 +11,7 @@ No request may leave the live server.
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.models import Role, RoleGrant, User
 from hocvuso.testing import make_groups, make_kinds
@@ -190,7 +191,7 @@ def test_a_commune_administrator_gets_not_found_for_a_person_of_another_commune(
     assert page.locator("h1").inner_text() == "Không tìm thấy trang"
     assert "Lê Văn Đức" not in page.content()
     # The friendly page keeps the site's header: the way back is one tap away.
-    assert page.get_by_role("navigation", name="Menu chính").get_by_role("link", name="Nhân sự").is_visible()
+    expect(page.get_by_role("navigation", name="Menu chính").get_by_role("link", name="Nhân sự")).to_be_visible()
     check_page(page)
 
 
@@ -208,8 +209,8 @@ def test_the_header_switches_the_pages_to_english_and_back(live_server, phone):
     assert page.locator("h1").inner_text().startswith("People")
     nav = page.get_by_role("navigation", name="Main menu")
     for label in ("Units", "People", "Imports", "Users", "Audit log"):
-        assert nav.get_by_role("link", name=label, exact=True).is_visible(), label
-    assert page.get_by_label("Search", exact=True).is_visible()
+        expect(nav.get_by_role("link", name=label, exact=True)).to_be_visible()
+    expect(page.get_by_label("Search", exact=True)).to_be_visible()
     assert page.get_by_role("status").inner_text().startswith("7 people")
     check_page(page)
 
