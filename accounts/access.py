@@ -59,16 +59,36 @@ class Scope:
     def empty(self) -> bool:
         return not self.everything and not self.paths
 
-    def unit_q(self, field: str = "path") -> Q:
+    def unit_q(self, field: str = "path", *, heirs: bool | None = None) -> Q:
+        """Rows whose ``field`` lies in the granted subtrees.
+
+        On a unit's own path ("path", "unit__path", "owner__path", ...) the
+        unit's heir path counts too, so a grant also reaches the former units
+        whose history now belongs inside it. Denormalised copies such as
+        ``AuditEvent.unit_path`` have no heir; ``heirs`` overrides the guess.
+        """
         if self.everything:
             return Q()
+        if heirs is None:
+            heirs = field == "path" or field.endswith("__path")
         q = Q(pk__in=[])  # matches nothing when there are no paths
         for p in self.paths:
             q |= subtree_q(p, field)
+            if heirs:
+                q |= subtree_q(p, field.removesuffix("path") + "heir_path")
         return q
 
     def covers_path(self, path: str) -> bool:
+        """Is ``path`` in the granted subtrees? Blind to heirs: prefer ``covers_unit`` for a unit."""
         return self.everything or any(path.startswith(p) for p in self.paths)
+
+    def covers_unit(self, unit) -> bool:
+        """Is ``unit`` (a Unit, or a row with "path" and "heir_path") in the scope, itself or through its heir?"""
+        if isinstance(unit, dict):
+            path, heir = unit["path"], unit.get("heir_path", "")
+        else:
+            path, heir = unit.path, unit.heir_path
+        return self.covers_path(path) or (bool(heir) and self.covers_path(heir))
 
 
 def _grants(user) -> list[tuple[str, str | None]]:
@@ -113,7 +133,7 @@ def max_rank_over(user, unit: Unit) -> int:
     for role, path in _grants(user):
         if Perm.MANAGE_ROLES not in ROLE_PERMS.get(role, ()):
             continue
-        if role == Role.SYSTEM_ADMIN or (path and unit.path.startswith(path)):
+        if role == Role.SYSTEM_ADMIN or (path and Scope(False, (path,)).covers_unit(unit)):
             best = max(best, ROLE_RANK[role])
     return best
 
@@ -244,7 +264,7 @@ def can_grant(user, role: str, unit: Unit | None) -> bool:
         return unit is None and is_system_admin(user)
     if unit is None or role not in ROLE_RANK:
         return False
-    if not scope(user, Perm.MANAGE_ROLES).covers_path(unit.path):
+    if not scope(user, Perm.MANAGE_ROLES).covers_unit(unit):
         return False
     return ROLE_RANK[role] <= max_rank_over(user, unit)
 

@@ -39,9 +39,10 @@ def visible_campaigns(user, perm: Perm = Perm.VIEW) -> QuerySet[Campaign]:
         return Campaign.objects.all()
     if scope.empty:
         return Campaign.objects.none()
-    q = Q(pk__in=[])
+    # Units in the scope (former ones through their heir path) or above it.
+    q = scope.unit_q("path")
     for path in scope.paths:
-        q |= subtree_q(path, "path") | Q(path__in=ancestor_paths(path))
+        q |= Q(path__in=ancestor_paths(path))
     overlapping = Campaign.units.through.objects.filter(campaign_id=OuterRef("pk"), unit__in=Unit.objects.filter(q))
     return Campaign.objects.filter(Exists(overlapping))
 
@@ -58,7 +59,7 @@ def can_manage(user, campaign: Campaign) -> bool:
     scope = access.scope(user, Perm.MANAGE_PEOPLE)
     if campaign.organiser_id is None:
         return scope.everything
-    return scope.covers_path(campaign.organiser.path)
+    return scope.covers_unit(campaign.organiser)
 
 
 def campaign_paths(campaign: Campaign) -> list[str]:
@@ -67,7 +68,8 @@ def campaign_paths(campaign: Campaign) -> list[str]:
 
 def can_see_whole(user, campaign: Campaign) -> bool:
     scope = access.scope(user, Perm.VIEW)
-    return all(scope.covers_path(p) for p in campaign_paths(campaign))
+    # A campaign on former units is whole for whoever holds their history.
+    return all(scope.covers_unit(u) for u in campaign.units.values("path", "heir_path"))
 
 
 def dashboard_unit(user, campaign: Campaign, unit_id) -> Unit | None:

@@ -10,6 +10,7 @@ from demo import facts
 from demo.accounts import ensure_accounts
 from demo.sections import all_sections
 from demo.writer import MapMissing, SectionResult, ensure_groups, ensure_kinds, write_section
+from org.actions import refresh_heir_paths
 from org.models import Unit
 
 __all__ = ["MapMissing", "SeedReport", "check_map", "seed_demo"]
@@ -53,4 +54,5 @@ def seed_demo() -> SeedReport:
         else:
             report.sections.append(write_section(plan, kinds=kinds, groups=groups))
     report.accounts = ensure_accounts()
+    refresh_heir_paths()  # the demo adds organisations under former districts
     return report

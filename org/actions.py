@@ -59,6 +59,8 @@ def create_unit(
         official_code=official_code,
         is_active=is_active,
         depth=(parent.depth + 1) if parent else 0,
+        # Something created under a former unit belongs to the same history.
+        heir_path=parent.heir_path if parent else "",
         # Placeholder unique per row until the id is known.
         path=f"~pending~{code}",
     )
@@ -76,6 +78,55 @@ def create_unit(
             changes={"code": [None, unit.code], "name": [None, unit.name], "parent": [None, parent and parent.code]},
         )
     return unit
+
+
+def _common_ancestor(paths: list[str]) -> str:
+    """The deepest path every one of ``paths`` lies in ("" when they share no segment)."""
+    split = [p.strip("/").split("/") for p in paths]
+    common: list[str] = []
+    for segments in zip(*split, strict=False):
+        if any(s != segments[0] for s in segments):
+            break
+        common.append(segments[0])
+    return "/" + "/".join(common) + "/" if common else ""
+
+
+def heir_paths(units, successions) -> dict[int, str]:
+    """Every unit's heir path, from ``(id, path)`` pairs and ``(predecessor path, successor path)`` pairs.
+
+    A unit with successors gets the deepest common ancestor of their paths;
+    a unit without any, its nearest such ancestor's; the rest "".
+    """
+    successors: dict[str, list[str]] = {}
+    for predecessor, successor in successions:
+        successors.setdefault(predecessor, []).append(successor)
+    own = {path: _common_ancestor(paths) for path, paths in successors.items()}
+    result = {}
+    for pk, path in units:
+        heir = ""
+        if own:
+            segments = path.strip("/").split("/")
+            for end in range(len(segments), 0, -1):
+                prefix = "/" + "/".join(segments[:end]) + "/"
+                if prefix in own:
+                    heir = own[prefix]
+                    break
+        result[pk] = heir
+    return result
+
+
+def refresh_heir_paths() -> int:
+    """Recompute ``Unit.heir_path`` everywhere and save the rows that changed; returns how many.
+
+    Two reads whatever the size of the tree (a whole country is about 14,000
+    units), so it runs at the end of every change to successions or paths.
+    """
+    rows = list(Unit.objects.values_list("pk", "path", "heir_path"))
+    links = UnitSuccession.objects.values_list("predecessor__path", "successor__path")
+    wanted = heir_paths(((pk, path) for pk, path, _ in rows), links)
+    changed = [Unit(pk=pk, heir_path=wanted[pk]) for pk, _, heir in rows if wanted[pk] != heir]
+    Unit.objects.bulk_update(changed, ["heir_path"], batch_size=1000)
+    return len(changed)
 
 
 def clean_name(name: str | None) -> str:
@@ -240,6 +291,10 @@ def move_unit(*, unit: Unit, new_parent: Unit, actor) -> Unit:
     unit.parent = new_parent
     unit.save(update_fields=["parent", "updated_at"])
     unit.path, unit.depth = new_path, new_parent.depth + 1
+    # Former units succeeded by something in the moved subtree follow it.
+    refresh_heir_paths()
+    # A current unit has no successors of its own: its heir path is its new parent's.
+    unit.heir_path = new_parent.heir_path
     UnitMove.objects.create(unit=unit, from_parent=old_parent, to_parent=new_parent, moved_by=_user(actor))
     record_event(
         actor=actor,
@@ -324,6 +379,7 @@ def merge_units(*, source: Unit, target: Unit, actor) -> Unit:
     source.ended_on = today
     source.save(update_fields=["is_active", "ended_on", "updated_at"])
     UnitSuccession.objects.create(predecessor=source, successor=target, effective_on=today, note="merged")
+    refresh_heir_paths()
     record_event(
         actor=actor,
         action="unit.merge",

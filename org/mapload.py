@@ -25,6 +25,7 @@ from django.db.models.functions import Cast, Coalesce, Concat, LPad
 
 from audit.actions import record_event
 from hocvuso.lib.text import fold, nfc
+from org.actions import refresh_heir_paths
 from org.models import PATH_SEGMENT_WIDTH, Unit, UnitKind, UnitSuccession
 from org.naming import bare_name
 
@@ -336,6 +337,8 @@ def load_units(provinces: Iterable[str] | None = None) -> LoadReport:
     UnitSuccession.objects.bulk_update(changed_links, ["is_partial"], batch_size=1000)
     report.successions_created = len(new_links)
     report.successions_updated = len(changed_links)
+    # Former units' history belongs where their successors now are.
+    refresh_heir_paths()
 
     if report.changed:
         record_event(

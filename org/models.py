@@ -54,6 +54,12 @@ class Unit(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent")
     )
     path = PathField(max_length=255, unique=True, editable=False)
+    # Where a former unit's history now belongs: the deepest common ancestor
+    # of its successors' paths (or, for a unit below a former one, that
+    # unit's heir path); "" for everything else. A grant on a unit covers the
+    # former units whose heir path lies in its subtree. Kept by
+    # ``org.actions.refresh_heir_paths``.
+    heir_path = PathField(max_length=255, blank=True, default="", db_index=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     is_active = models.BooleanField(pgettext_lazy("unit", "active"), default=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)

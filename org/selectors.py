@@ -21,7 +21,18 @@ from org.models import PATH_SEGMENT_WIDTH, Unit, UnitKind, UnitMove, UnitSuccess
 from org.naming import label
 
 SEGMENT = PATH_SEGMENT_WIDTH + 1  # digits and the slash
-UNIT_FIELDS = ("id", "code", "name", "path", "depth", "is_active", "ended_on", "parent_id", "official_code")
+UNIT_FIELDS = (
+    "id",
+    "code",
+    "name",
+    "path",
+    "heir_path",
+    "depth",
+    "is_active",
+    "ended_on",
+    "parent_id",
+    "official_code",
+)
 KIND_FIELDS = ("kind__slug", "kind__name", "kind__name_en", "kind__category")
 
 

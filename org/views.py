@@ -38,7 +38,7 @@ def _former(request) -> bool:
 
 def _in(scope: access.Scope, rows: list[dict]) -> list[dict]:
     for row in rows:
-        row["in_scope"] = scope.covers_path(row["path"])
+        row["in_scope"] = scope.covers_unit(row)
     return rows
 
 

@@ -35,7 +35,7 @@ def _breadcrumbs(user, campaign, unit):
         return []
     scope = access.scope(user, Perm.VIEW)
     ancestors = Unit.objects.filter(path__in=campaign_selectors.ancestor_paths(unit.path)).order_by("depth")
-    crumbs = [{"label": u.name, "unit": u} for u in ancestors if scope.covers_path(u.path)]
+    crumbs = [{"label": u.name, "unit": u} for u in ancestors if scope.covers_unit(u)]
     if campaign_selectors.can_see_whole(user, campaign):
         crumbs.insert(0, {"label": campaign.name, "unit": None})
     return crumbs

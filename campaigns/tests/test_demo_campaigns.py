@@ -99,6 +99,34 @@ class DemoCampaignTests(TestCase):
         self.assertIn("94,99%", page)
         self.assertIn("89,95%", page)
 
+    def test_the_hanoi_administrator_sees_the_old_dan_phuong_campaign_with_the_figures_admin_sees(self):
+        from accounts.models import User
+        from campaigns.selectors import can_see_whole, visible_campaigns
+
+        hanoi, admin = User.objects.get(username="hanoi"), User.objects.get(username="admin")
+        self.assertIn(self.dp, visible_campaigns(hanoi))
+        self.assertTrue(can_see_whole(hanoi, self.dp))
+        pages = {}
+        for user in (admin, hanoi):
+            self.client.force_login(user)
+            response = self.client.get(f"/reports/{DP_SLUG}/")
+            self.assertEqual(response.status_code, 200)
+            self.assertIsNone(response.context["unit"])
+            pages[user.username] = response.context["figures"]
+            self.assertContains(response, "2.751/2.896")
+            self.assertEqual(self.client.get(f"/campaigns/{DP_SLUG}/").status_code, 200)
+        self.assertEqual(pages["hanoi"].total, pages["admin"].total)
+        self.assertEqual(pages["hanoi"].by_rule, pages["admin"].by_rule)
+
+    def test_other_provinces_and_the_new_commune_do_not_see_the_old_district_campaign(self):
+        from accounts.models import User
+        from campaigns.selectors import visible_campaigns
+
+        for username in ("gialai", "lienminh"):
+            self.assertNotIn(self.dp, visible_campaigns(User.objects.get(username=username)))
+            self.client.force_login(User.objects.get(username=username))
+            self.assertEqual(self.client.get(f"/reports/{DP_SLUG}/").status_code, 404)
+
     def test_dan_phuong_awarded_20_collectives_and_23_individuals_first_prize_to_a_hong_ha_preschool_teacher(self):
         contest = self.dp.contests.get()
         awards = contest.awards.all()
