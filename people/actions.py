@@ -20,6 +20,7 @@ from audit.actions import diff, record_event
 from hocvuso.lib.text import fold, name_sort_key, nfc, split_name
 from org.models import Unit
 from people.models import Membership, Person, PersonGroup
+from people.signals import person_moved
 from people.validation import PERSON_FIELDS, clean_person_fields
 
 __all__ = [
@@ -264,6 +265,9 @@ def move_person(*, person: Person, from_unit: Unit, to_unit: Unit, actor, on: dt
         target_label=person.full_name,
         unit_path=to_unit.path,
         changes={"unit": [from_unit.code, to_unit.code], "on": [None, on.isoformat()]},
+    )
+    transaction.on_commit(
+        lambda: person_moved.send(sender=Person, person=person, from_unit=from_unit, to_unit=to_unit, actor=actor)
     )
     return new
 

@@ -68,6 +68,15 @@ class RefreshPopulationTests(PopulationMixin, BaseTestCase):
             self.assertEqual((t.members, t.participating), expected, unit)
         self.assertTrue(actions.tallies_match_members(self.campaign))
 
+    def test_a_move_in_the_registry_reaches_open_campaigns_once_it_commits(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            move_person(person=self.p_mai, from_unit=self.school, to_unit=self.odien, actor=self.root)
+        mai = CampaignMember.objects.get(campaign=self.campaign, person=self.p_mai, removed_at__isnull=True)
+        self.assertEqual(mai.unit_id, self.odien.pk)
+        self.assertTrue(MemberMove.objects.filter(member=mai, from_unit=self.school, to_unit=self.odien).exists())
+        self.assertEqual(campaign_figures(self.campaign, self.odien).total.participating, 1)
+        self.assertTrue(actions.tallies_match_members(self.campaign))
+
     def test_the_refresh_page_explains_the_change_before_it_is_made(self):
         create_person(full_name="Giáo Viên Mới", unit=self.school, group=self.groups["giao-vien"])
         self.login(self.hoa)
