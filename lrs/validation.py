@@ -545,37 +545,29 @@ def context(value, path: str, *, object_is_activity: bool, version: str) -> dict
         statement_ref(c["statement"], f"{path}.statement")
     if "extensions" in c:
         extensions(c["extensions"], f"{path}.extensions")
-    if "contextAgents" in c:
-        lpath = f"{path}.contextAgents"
-        if type(c["contextAgents"]) is not list:
-            _fail(lpath, "must be an array of contextAgent objects")
-        for i, item in enumerate(c["contextAgents"]):
-            ipath = f"{lpath}[{i}]"
-            item = _object(item, ipath)
-            _unknown(item, _CONTEXT_AGENT_KEYS, ipath)
-            if item.get("objectType") != "contextAgent":
-                _fail(f"{ipath}.objectType", 'must be "contextAgent"')
-            if "agent" not in item:
-                _fail(f"{ipath}.agent", "is required")
-            agent(item["agent"], f"{ipath}.agent")
-            if "relevantTypes" in item:
-                _relevant_types(item["relevantTypes"], f"{ipath}.relevantTypes")
-    if "contextGroups" in c:
-        lpath = f"{path}.contextGroups"
-        if type(c["contextGroups"]) is not list:
-            _fail(lpath, "must be an array of contextGroup objects")
-        for i, item in enumerate(c["contextGroups"]):
-            ipath = f"{lpath}[{i}]"
-            item = _object(item, ipath)
-            _unknown(item, _CONTEXT_GROUP_KEYS, ipath)
-            if item.get("objectType") != "contextGroup":
-                _fail(f"{ipath}.objectType", 'must be "contextGroup"')
-            if "group" not in item:
-                _fail(f"{ipath}.group", "is required")
-            group(item["group"], f"{ipath}.group")
-            if "relevantTypes" in item:
-                _relevant_types(item["relevantTypes"], f"{ipath}.relevantTypes")
+    _context_members(c, "contextAgents", "contextAgent", "agent", agent, _CONTEXT_AGENT_KEYS, path)
+    _context_members(c, "contextGroups", "contextGroup", "group", group, _CONTEXT_GROUP_KEYS, path)
     return c
+
+
+def _context_members(c: dict, key: str, object_type: str, member: str, check, keys, path: str) -> None:
+    """xAPI 2.0 context.contextAgents / context.contextGroups: typed wrappers with relevantTypes."""
+    if key not in c:
+        return
+    lpath = f"{path}.{key}"
+    if type(c[key]) is not list:
+        _fail(lpath, f"must be an array of {object_type} objects")
+    for i, item in enumerate(c[key]):
+        ipath = f"{lpath}[{i}]"
+        item = _object(item, ipath)
+        _unknown(item, keys, ipath)
+        if item.get("objectType") != object_type:
+            _fail(f"{ipath}.objectType", f'must be "{object_type}"')
+        if member not in item:
+            _fail(f"{ipath}.{member}", "is required")
+        check(item[member], f"{ipath}.{member}")
+        if "relevantTypes" in item:
+            _relevant_types(item["relevantTypes"], f"{ipath}.relevantTypes")
 
 
 # --- attachments --------------------------------------------------------------------
