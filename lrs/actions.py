@@ -36,14 +36,28 @@ def clean_scopes(scopes) -> list[str]:
 
 
 @transaction.atomic
-def create_client(*, name: str, scopes, unit: Unit | None = None, actor=None) -> tuple[LrsClient, str]:
-    """A new key/secret credential. Returns it with its secret, which is shown once and never stored."""
+def create_client(
+    *, name: str, scopes, unit: Unit | None = None, xapi_version: str = "", actor=None
+) -> tuple[LrsClient, str]:
+    """A new key/secret credential. Returns it with its secret, which is shown once and never stored.
+
+    ``xapi_version`` ("1.0.3" or "2.0.0") labels the answers to its requests that name no xAPI version;
+    empty follows the server setting ``LRS_UNVERSIONED_RESPONSE_VERSION``.
+    """
     name = nfc(name or "").strip()
     if not name:
         raise ValidationError({"name": _("Give the client a name.")})
     if len(name) > 100:
         raise ValidationError({"name": _("The name is longer than 100 characters.")})
     scope_list = clean_scopes(scopes)
+    xapi_version = (xapi_version or "").strip()
+    if xapi_version not in LrsClient.XapiVersion.values:
+        raise ValidationError(
+            {
+                "xapi_version": _("Unknown xAPI version %(version)s (use: %(known)s).")
+                % {"version": xapi_version, "known": ", ".join(v for v in LrsClient.XapiVersion.values if v)}
+            }
+        )
     secret = LrsClient.generate_secret()
     client = LrsClient.objects.create(
         name=name,
@@ -51,6 +65,7 @@ def create_client(*, name: str, scopes, unit: Unit | None = None, actor=None) ->
         secret_digest=LrsClient.hash(secret),
         scopes=" ".join(scope_list),
         unit=unit,
+        xapi_version=xapi_version,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     record_event(
@@ -60,7 +75,11 @@ def create_client(*, name: str, scopes, unit: Unit | None = None, actor=None) ->
         target_id=client.pk,
         target_label=name,
         unit_path=unit.path if unit else "",
-        changes={"scopes": [None, client.scopes], "unit": [None, unit.code if unit else None]},
+        changes={
+            "scopes": [None, client.scopes],
+            "unit": [None, unit.code if unit else None],
+            "xapi_version": [None, xapi_version],
+        },
     )
     return client, secret
 

@@ -76,6 +76,9 @@ class Principal:
     # Learner tokens: the only agent whose records this caller touches.
     person_id: int | None = None
     agent_key: str | None = None
+    # Credentials: the label of the 400 answer to a request that names no xAPI
+    # version ("1.0.3", "2.0.0"); empty follows the server setting.
+    xapi_version: str = ""
 
     @property
     def authority_key(self) -> str | None:
@@ -122,6 +125,7 @@ def _load_client(key: str) -> tuple[str, Principal, bool] | None:
         client_id=row.pk,
         unit_id=row.unit_id,
         unit_path=row.unit.path if row.unit_id else None,
+        xapi_version=row.xapi_version,
     )
     return row.secret_digest, principal, row.is_active
 

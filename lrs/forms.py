@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import access
 from lrs import validation as v
-from lrs.models import Scope
+from lrs.models import LrsClient, Scope
 
 
 class DateInput(forms.DateInput):
@@ -89,6 +89,16 @@ class ClientForm(forms.Form):
         max_length=40,
         required=False,
         help_text=_("The credential reads and writes only within this unit's subtree; empty means national"),
+    )
+    xapi_version = forms.ChoiceField(
+        label=_("Client's xAPI version"),
+        choices=LrsClient.XapiVersion.choices,
+        required=False,
+        initial=LrsClient.XapiVersion.SERVER,
+        help_text=_(
+            "Used to label the answers to requests that name no xAPI version; "
+            "choose 1.0.3 for xAPI 1.0.3 content, or leave it to the server setting"
+        ),
     )
 
     def __init__(self, *args, user, **kwargs):

@@ -27,9 +27,18 @@ V2_HEADER = "2.0.0"
 SUPPORTED = ["1.0.0", "1.0.1", "1.0.2", "1.0.3", "2.0.0"]
 _VERSION_RE = re.compile(r"(1|2)\.0(?:\.(\d+))?\Z")
 
-# The version header on a response to a request without one (the two
-# conformance suites disagree on it; see the LRS note in docs).
-UNVERSIONED = getattr(settings, "LRS_UNVERSIONED_RESPONSE_VERSION", V2_HEADER)
+
+def unversioned_label(principal=None) -> str:
+    """The version header on a response to a request that names no (supported) version.
+
+    The 1.0.3 and 2.0 conformance suites want different labels for the same
+    request (lrs/CONFORMANCE.md note 1), so an authenticated credential's own
+    version wins; anyone else gets the server setting, read per request (not
+    at import) so override_settings reaches it.
+    """
+    label = getattr(principal, "xapi_version", "")
+    return label or getattr(settings, "LRS_UNVERSIONED_RESPONSE_VERSION", V2_HEADER)
+
 
 # Header names the alternate request syntax carries as form fields.
 _FORM_HEADERS = {
@@ -160,13 +169,17 @@ def build(request) -> XRequest:
 
 
 def negotiate_version(xr: XRequest) -> None:
+    """The xAPI version of the request from its header; XapiError(400) without a supported one.
+
+    Call it after authentication: the refusal is labelled with the caller's version (see unversioned_label).
+    """
     raw = xr.headers.get("x-experience-api-version")
     if raw is None:
-        xr.version_header = UNVERSIONED
+        xr.version_header = unversioned_label(xr.principal)
         raise bad("the X-Experience-API-Version header is required")
     m = _VERSION_RE.match(raw.strip())
     if m is None:
-        xr.version_header = UNVERSIONED
+        xr.version_header = unversioned_label(xr.principal)
         raise bad(f"X-Experience-API-Version {raw!r} is not supported (use 1.0.x or 2.0.x)")
     if m.group(1) == "2":
         xr.version, xr.version_header = v.V2, V2_HEADER

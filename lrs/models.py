@@ -42,6 +42,14 @@ class LrsClient(models.Model):
     national. Only a SHA-256 of the (random, 256-bit) secret is stored.
     """
 
+    class XapiVersion(models.TextChoices):
+        # Only labels the 400 answer to a request that names no version: the
+        # 1.0.3 and 2.0 conformance suites want different labels for the same
+        # request, and a credential is what tells their clients apart.
+        SERVER = "", _("As the server setting")
+        V1_0_3 = "1.0.3", "xAPI 1.0.3"
+        V2_0_0 = "2.0.0", "xAPI 2.0"
+
     name = models.CharField(_("name"), max_length=100)
     key = models.CharField(_("key"), max_length=40, unique=True)
     secret_digest = models.CharField(max_length=64)
@@ -50,6 +58,17 @@ class LrsClient(models.Model):
         Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="lrs_clients", verbose_name=_("unit")
     )
     is_active = models.BooleanField(_("active"), default=True)
+    xapi_version = models.CharField(
+        _("client's xAPI version"),
+        max_length=5,
+        blank=True,
+        default=XapiVersion.SERVER,
+        choices=XapiVersion.choices,
+        help_text=_(
+            "Used to label the answers to requests that name no xAPI version (X-Experience-API-Version); "
+            "empty follows the server setting."
+        ),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

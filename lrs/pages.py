@@ -13,6 +13,7 @@ from accounts.access import Perm
 from accounts.decorators import perm_required
 from lrs import actions, selectors
 from lrs.forms import ClientForm, StatementFilterForm
+from lrs.http import unversioned_label
 from lrs.models import Scope
 from lrs.platform import VERBS
 
@@ -83,6 +84,7 @@ def client_create(request):
                 name=form.cleaned_data["name"],
                 scopes=form.cleaned_data["scopes"],
                 unit=form.cleaned_data["unit"],
+                xapi_version=form.cleaned_data["xapi_version"],
                 actor=request.user,
             )
         except ValidationError as exc:
@@ -107,6 +109,7 @@ def client_detail(request, pk):
             "client": client,
             "scope_labels": [label for value, label in Scope.choices if value in client.scope_set],
             "statements": selectors.client_statement_count(client),
+            "server_xapi_version": unversioned_label(),
         },
     )
 

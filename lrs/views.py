@@ -27,13 +27,13 @@ from lrs import validation as v
 from lrs.http import (
     CORS_HEADERS,
     SUPPORTED,
-    UNVERSIONED,
     XapiError,
     bad,
     build,
     error_response,
     json_response,
     negotiate_version,
+    unversioned_label,
 )
 from lrs.models import Scope
 from lrs.storage import store
@@ -69,6 +69,11 @@ def dispatch(request, handlers: dict, *, public: bool = False, consistent: bool 
             try:
                 xr.principal = auth.authenticate(xr.headers.get("authorization"))
             except auth.AuthError as exc:
+                # Label the 401 with the version the request names, or the server setting without one.
+                try:
+                    negotiate_version(xr)
+                except XapiError:
+                    pass
                 raise XapiError(401, exc.message, {"WWW-Authenticate": 'Basic realm="xAPI"'}) from None
             negotiate_version(xr)
             if xr.alternate and xr.version == v.V2:
@@ -94,7 +99,7 @@ def dispatch(request, handlers: dict, *, public: bool = False, consistent: bool 
     except Exception:  # never a 500 without a log line; the client still gets JSON
         log.exception("LRS request failed: %s %s", request.method, request.get_full_path())
         resp = error_response(XapiError(500, "internal error"))
-    resp["X-Experience-API-Version"] = version_header or UNVERSIONED
+    resp["X-Experience-API-Version"] = version_header or unversioned_label()
     if consistent:
         resp["X-Experience-API-Consistent-Through"] = statement_api.consistent_through()
     return _cors(request, resp)

@@ -8,6 +8,7 @@ import json
 from unittest import mock
 
 from django.core.exceptions import ValidationError
+from django.test import override_settings
 from django.urls import reverse
 
 from lrs import auth
@@ -42,6 +43,20 @@ class AuthenticationTest(LrsTestCase):
         auth.clear_cache()
         self.error(self.get_statements(), 401)
         self.assertEqual(self.get_statements(auth=basic(self.client_row.key, new)).status_code, 200)
+
+    def test_the_principal_carries_the_credentials_xapi_version_and_is_cached_with_it(self):
+        row, secret = create_client(name="ADL 1.0.3 suite", scopes="all", xapi_version="1.0.3")
+        self.assertEqual(auth.authenticate(basic(row.key, secret)).xapi_version, "1.0.3")
+        with self.assertNumQueries(0):
+            self.assertEqual(auth.authenticate(basic(row.key, secret)).xapi_version, "1.0.3")
+        self.assertEqual(auth.authenticate(self.auth).xapi_version, "")
+
+    def test_unknown_xapi_versions_are_refused_when_creating_a_credential(self):
+        for version in ("1.0", "2.0", "0.95", "x"):
+            with self.subTest(version=version), self.assertRaises(ValidationError) as caught:
+                create_client(name="X", scopes="all", xapi_version=version)
+            self.assertIn("xapi_version", caught.exception.message_dict)
+        self.assertFalse(LrsClient.objects.filter(name="X").exists())
 
     def test_only_a_digest_of_the_secret_is_stored(self):
         row = LrsClient.objects.get(pk=self.client_row.pk)
@@ -185,6 +200,13 @@ class LearnerTokenTest(LrsTestCase):
         self.mai.is_active = False
         self.mai.save(update_fields=["is_active"])
         self.error(self.get_statements(auth=self.token_auth), 401)
+
+    def test_an_unversioned_request_with_a_token_is_labelled_with_the_server_setting(self):
+        for setting in ("1.0.3", "2.0.0"):
+            with self.subTest(setting=setting), override_settings(LRS_UNVERSIONED_RESPONSE_VERSION=setting):
+                resp = self.get_statements(auth=self.token_auth, version="")
+                self.error(resp)
+                self.assertEqual(resp["X-Experience-API-Version"], setting)
 
     def test_bearer_tokens_work_too(self):
         token = base64.b64decode(self.token_auth.split()[1]).decode().split(":", 1)[1]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from io import StringIO
 
 from django.core.management import CommandError, call_command
+from django.test import override_settings
 
 from hocvuso.testing import BaseTestCase
 from lrs.models import LrsClient
@@ -33,6 +34,30 @@ class LrsClientCommandTest(BaseTestCase):
             self.run_command("create", "X", "--scopes", "all", "--unit", "99")
         with self.assertRaisesMessage(CommandError, "everything"):
             self.run_command("create", "X", "--scopes", "everything")
+
+    def test_create_labels_unversioned_answers_with_the_given_xapi_version(self):
+        out = self.run_command("create", "ADL 1.0.3 suite", "--scopes", "all", "--xapi-version", "1.0.3")
+        fields = dict(line.split(":", 1) for line in out.splitlines() if ":" in line)
+        self.assertEqual(fields["xapi"].strip(), "1.0.3")
+        self.assertEqual(LrsClient.objects.get(key=fields["key"].strip()).xapi_version, "1.0.3")
+
+    @override_settings(LRS_UNVERSIONED_RESPONSE_VERSION="1.0.3")
+    def test_create_without_xapi_version_follows_the_server_setting_and_says_so(self):
+        out = self.run_command("create", "Content", "--scopes", "statements/write")
+        self.assertIn("xapi:   1.0.3 (server setting", out)
+        self.assertEqual(LrsClient.objects.get(name="Content").xapi_version, "")
+
+    def test_unknown_xapi_versions_are_errors(self):
+        with self.assertRaisesMessage(CommandError, "invalid choice"):
+            self.run_command("create", "X", "--scopes", "all", "--xapi-version", "1.0")
+        self.assertFalse(LrsClient.objects.filter(name="X").exists())
+
+    def test_list_shows_the_xapi_version(self):
+        self.run_command("create", "ADL 1.0.3 suite", "--scopes", "all", "--xapi-version", "1.0.3")
+        self.run_command("create", "Content", "--scopes", "statements/write")
+        lines = {line.split()[-1]: line.split() for line in self.run_command("list").splitlines()}
+        self.assertIn("1.0.3", lines["suite"])
+        self.assertIn("server", lines["Content"])
 
     def test_list_disable_and_enable(self):
         self.run_command("create", "Content", "--scopes", "statements/write")

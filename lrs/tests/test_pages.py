@@ -136,6 +136,29 @@ class CredentialPagesTest(LrsTestCase):
                 self.assertEqual(resp.status_code, 400)
         self.assertFalse(LrsClient.objects.filter(name="X").exists())
 
+    def test_the_form_sets_the_clients_xapi_version_and_the_page_shows_it(self):
+        self.login(self.root)
+        resp = self.client.get(reverse("lrs:client_create"))
+        self.assertContains(resp, 'name="xapi_version"')
+        resp = self.client.post(
+            reverse("lrs:client_create"), {"name": "ADL 1.0.3", "scopes": ["all"], "unit": "", "xapi_version": "1.0.3"}
+        )
+        self.assertEqual(resp.status_code, 200)
+        row = LrsClient.objects.get(name="ADL 1.0.3")
+        self.assertEqual(row.xapi_version, "1.0.3")
+        self.assertContains(self.client.get(reverse("lrs:client_detail", args=[row.pk])), "xAPI 1.0.3")
+
+    def test_the_xapi_version_is_optional_and_checked(self):
+        self.login(self.root)
+        resp = self.client.post(reverse("lrs:client_create"), {"name": "Plain", "scopes": ["all"], "unit": ""})
+        self.assertEqual(resp.status_code, 200)
+        self.assertEqual(LrsClient.objects.get(name="Plain").xapi_version, "")
+        resp = self.client.post(
+            reverse("lrs:client_create"), {"name": "Odd", "scopes": ["all"], "unit": "", "xapi_version": "0.95"}
+        )
+        self.assertEqual(resp.status_code, 400)
+        self.assertFalse(LrsClient.objects.filter(name="Odd").exists())
+
     def test_credentials_of_another_province_are_invisible(self):
         row, _ = create_client(name="Gia Lai", scopes="all", unit=self.gialai)
         self.login(self.hoa)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 from urllib.parse import urlencode
 
+from django.test import override_settings
+
+from lrs.actions import create_client
 from lrs.models import Statement
-from lrs.tests.base import LrsTestCase, new_id, statement
+from lrs.tests.base import LrsTestCase, basic, new_id, statement
 
 
 class VersionHeaderTest(LrsTestCase):
@@ -43,6 +46,70 @@ class VersionHeaderTest(LrsTestCase):
     def test_errors_carry_the_version_header_too(self):
         resp = self.get_statements({"statementId": "nope"})
         self.assertEqual(resp["X-Experience-API-Version"], "1.0.3")
+
+
+class UnversionedLabelTest(LrsTestCase):
+    """The version header of the 400 answer to a request that names no version (CONFORMANCE.md note 1)."""
+
+    def unversioned(self, client_row=None, secret=None, **kw):
+        if client_row is not None:
+            kw["auth"] = basic(client_row.key, secret)
+        return self.get_statements(version="", **kw)
+
+    def test_a_1_0_3_credential_gets_its_refusal_labelled_1_0_3(self):
+        row, secret = create_client(name="ADL 1.0.3 suite", scopes="all", xapi_version="1.0.3")
+        resp = self.unversioned(row, secret)
+        self.assertIn("X-Experience-API-Version", self.error(resp))
+        self.assertEqual(resp["X-Experience-API-Version"], "1.0.3")
+
+    @override_settings(LRS_UNVERSIONED_RESPONSE_VERSION="1.0.3")
+    def test_a_2_0_0_credential_gets_2_0_0_whatever_the_server_setting(self):
+        row, secret = create_client(name="ADL 2.0 suite", scopes="all", xapi_version="2.0.0")
+        resp = self.unversioned(row, secret)
+        self.error(resp)
+        self.assertEqual(resp["X-Experience-API-Version"], "2.0.0")
+
+    def test_a_credential_without_a_version_follows_the_server_setting(self):
+        for setting in ("1.0.3", "2.0.0"):
+            with self.subTest(setting=setting), override_settings(LRS_UNVERSIONED_RESPONSE_VERSION=setting):
+                resp = self.unversioned()
+                self.error(resp)
+                self.assertEqual(resp["X-Experience-API-Version"], setting)
+
+    def test_an_unsupported_version_is_labelled_like_a_missing_one(self):
+        row, secret = create_client(name="ADL 1.0.3 suite", scopes="all", xapi_version="1.0.3")
+        resp = self.get_statements(version="0.95", auth=basic(row.key, secret))
+        self.error(resp)
+        self.assertEqual(resp["X-Experience-API-Version"], "1.0.3")
+
+    def test_a_credentials_version_does_not_change_versioned_requests(self):
+        row, secret = create_client(name="ADL 1.0.3 suite", scopes="all", xapi_version="1.0.3")
+        resp = self.get_statements(version="2.0.0", auth=basic(row.key, secret))
+        self.assertEqual(resp.status_code, 200)
+        self.assertEqual(resp["X-Experience-API-Version"], "2.0.0")
+
+    def test_bad_credentials_get_the_server_settings_label(self):
+        row, _ = create_client(name="ADL 1.0.3 suite", scopes="all", xapi_version="1.0.3")
+        for setting in ("1.0.3", "2.0.0"):
+            for header in (basic(row.key, "wrong"), ""):
+                with (
+                    self.subTest(setting=setting, header=header),
+                    override_settings(LRS_UNVERSIONED_RESPONSE_VERSION=setting),
+                ):
+                    resp = self.unversioned(auth=header)
+                    self.error(resp, 401)
+                    self.assertEqual(resp["X-Experience-API-Version"], setting)
+
+    def test_a_401_to_a_versioned_request_carries_the_requests_version(self):
+        for sent, answered in (("1.0.3", "1.0.3"), ("2.0", "2.0.0")):
+            with self.subTest(sent=sent):
+                resp = self.get_statements(version=sent, auth="")
+                self.error(resp, 401)
+                self.assertEqual(resp["X-Experience-API-Version"], answered)
+
+    @override_settings(LRS_UNVERSIONED_RESPONSE_VERSION="1.0.3")
+    def test_about_without_a_version_follows_the_server_setting(self):
+        self.assertEqual(self.client.get("/xapi/about")["X-Experience-API-Version"], "1.0.3")
 
 
 class AboutTest(LrsTestCase):
