@@ -78,6 +78,21 @@ class Scope:
                 q |= subtree_q(p, field.removesuffix("path") + "heir_path")
         return q
 
+    def heir_q(self, field: str = "heir_path") -> Q:
+        """Rows whose unit's heir path (``field``: "heir_path", "unit__heir_path", ...) lies in the granted subtrees.
+
+        The heir half of ``unit_q``, for tables that keep a frozen copy of
+        their unit's path (campaign members and tallies, indexed for range
+        scans): ``unit_q("unit_path", heirs=False) | heir_q("unit__heir_path")``
+        is the test ``unit_q("unit__path")`` makes on the unit itself.
+        """
+        if self.everything:
+            return Q()
+        q = Q(pk__in=[])
+        for p in self.paths:
+            q |= subtree_q(p, field)
+        return q
+
     def covers_path(self, path: str) -> bool:
         """Is ``path`` in the granted subtrees? Blind to heirs: prefer ``covers_unit`` for a unit."""
         return self.everything or any(path.startswith(p) for p in self.paths)
@@ -125,6 +140,16 @@ def scope(user, perm: Perm = Perm.VIEW) -> Scope:
 
 def has_perm(user, perm: Perm) -> bool:
     return not scope(user, perm).empty
+
+
+def reach(unit: Unit) -> Scope:
+    """What a grant on ``unit`` reaches, as a scope: its subtree and the former units whose heir path lies in it.
+
+    For narrowing a dashboard, a report or a list to one unit by the same
+    rule that narrows it to a user (``reach(unit).unit_q(...)``,
+    ``reach(unit).covers_unit(...)``), rather than by its path alone.
+    """
+    return Scope(False, (unit.path,))
 
 
 def max_rank_over(user, unit: Unit) -> int:

@@ -83,7 +83,7 @@ def _check_grant(*, actor, role: str, unit: Unit | None) -> None:
         raise ActionRefused(
             _("You cannot grant the role “%(role)s” on %(unit)s: it ranks above your own role there.")
             % {"role": _role_label(role), "unit": unit.name}
-            if access.scope(actor, access.Perm.MANAGE_ROLES).covers_path(unit.path)
+            if access.scope(actor, access.Perm.MANAGE_ROLES).covers_unit(unit)
             else _("You cannot grant roles on %(unit)s.") % {"unit": unit.name},
             "role",
         )

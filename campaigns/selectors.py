@@ -23,7 +23,7 @@ from campaigns.models import (
     TrainingClass,
     Venue,
 )
-from hocvuso.db import ViCollate, subtree_q
+from hocvuso.db import ViCollate, subtree_q, subtrees_q
 from org.models import Unit
 
 
@@ -72,16 +72,33 @@ def can_see_whole(user, campaign: Campaign) -> bool:
     return all(scope.covers_unit(u) for u in campaign.units.values("path", "heir_path"))
 
 
+def holds_unit(campaign: Campaign, unit: Unit, paths: list[str] | None = None) -> bool:
+    """Has ``unit`` a dashboard in ``campaign``: is it inside a unit of the campaign, or some of the campaign in it?
+
+    "In it" as ``accounts.access`` reaches: by path, or by the heir path of
+    the former units the campaign counts (a campaign on the former Đan
+    Phượng district lies in today's Hà Nội, and its communes merged wholly
+    into xã Đan Phượng lie in that commune). ``paths``: the campaign's unit
+    paths, when the caller has them.
+    """
+    paths = campaign_paths(campaign) if paths is None else paths
+    if any(unit.path.startswith(p) or p.startswith(unit.path) for p in paths):
+        return True
+    if not paths:
+        return False
+    return Unit.objects.filter(subtrees_q(paths)).filter(access.reach(unit).heir_q("heir_path")).exists()
+
+
 def dashboard_unit(user, campaign: Campaign, unit_id) -> Unit | None:
     """The unit a dashboard shows: the one asked for (within scope and campaign), else the user's start.
 
     ``None`` means the whole campaign. Raises Http404 for a unit outside the
-    user's scope or unrelated to the campaign.
+    user's scope or unrelated to the campaign (see ``holds_unit``).
     """
     paths = campaign_paths(campaign)
     if unit_id:
         unit = access.get_unit(user, Perm.VIEW, pk=unit_id)
-        if not any(unit.path.startswith(p) or p.startswith(unit.path) for p in paths):
+        if not holds_unit(campaign, unit, paths):
             raise Http404
         return unit
     if can_see_whole(user, campaign):
@@ -90,6 +107,9 @@ def dashboard_unit(user, campaign: Campaign, unit_id) -> Unit | None:
     for own in scope.paths:
         if any(own.startswith(p) or p.startswith(own) for p in paths):
             return Unit.objects.get(path=own)
+    for unit in Unit.objects.filter(path__in=scope.paths).order_by("path"):
+        if holds_unit(campaign, unit, paths):
+            return unit
     raise Http404
 
 

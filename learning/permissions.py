@@ -70,7 +70,8 @@ def can_author_course(user, course: Course) -> bool:
         return False
     if s.everything:
         return True
-    return course.owner_id is not None and s.covers_path(course.owner.path)
+    # The same test as authorable_courses: an owner that is a former unit counts through its heir path.
+    return course.owner_id is not None and s.covers_unit(course.owner)
 
 
 def offerable_courses(user) -> QuerySet[Course]:

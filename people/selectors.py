@@ -125,7 +125,11 @@ def _cccd_display(user, current):
     manage = access.scope(user, Perm.MANAGE_PEOPLE)
     view = access.scope(user, Perm.VIEW)
     if manage.everything or (view.paths and all(manage.covers_path(p) for p in view.paths)):
-        # Whoever may manage everyone they can see needs no per-row test.
+        # Whoever may manage everyone they can see needs no per-row test. By
+        # path only on purpose: a VIEW root inside a MANAGE root puts all it
+        # reaches (heirs too) inside; a root reached only through its heir
+        # path (a grant left on a unit since made former) would need its row
+        # read, so it takes the per-row test below, which is heir-aware.
         return F("cccd")
     masked = Case(
         When(cccd__isnull=False, then=Concat(Substr("cccd", 1, 4), Value("******"), Substr("cccd", 11, 2))),
@@ -220,6 +224,7 @@ def person_detail(user, pk) -> PersonDetail:
             unit_name=F("unit__name"),
             unit_code=F("unit__code"),
             unit_path=F("unit__path"),
+            unit_heir_path=F("unit__heir_path"),
             unit_is_active=F("unit__is_active"),
             group_slug=F("group__slug"),
             group_name=F("group__name"),
@@ -233,7 +238,9 @@ def person_detail(user, pk) -> PersonDetail:
         chain = [ancestors[i] for i in reversed(_path_ids(row["unit_path"])[:-1]) if i in ancestors]
         row["unit_label"] = ", ".join([row["unit_name"], *chain])
         row["is_current"] = row["ended_on"] is None
-        row["can_manage"] = row["is_current"] and manage.covers_path(row["unit_path"])
+        row["can_manage"] = row["is_current"] and manage.covers_unit(
+            {"path": row["unit_path"], "heir_path": row["unit_heir_path"]}
+        )
         if row["group_name"]:
             row["group_name"] = group_label(row["group_name"], row["group_name_en"])
     # Same rule as access.people(user, MANAGE_PEOPLE): a current membership within the scope.

@@ -29,6 +29,7 @@ from reports.selectors import (
     Line,
     TargetProgress,
     TrendPoint,
+    area,
     campaign_figures,
     levels_below,
     not_taking_part,
@@ -78,18 +79,19 @@ class ReportData:
 
 
 def collect(campaign: Campaign, unit: Unit | None, *, pending_limit: int | None = None) -> ReportData:
-    figures = campaign_figures(campaign, unit)
+    where = area(campaign, unit)  # the unit's rows, former units under it included, found once
+    figures = campaign_figures(campaign, where)
     return ReportData(
         campaign=campaign,
         unit=unit,
         as_of=figures.as_of,
         figures=figures,
-        levels=levels_below(campaign, unit),
-        targets=target_progress(campaign, unit),
-        trend=trend(campaign, unit),
-        behind=units_furthest_behind(campaign, unit),
+        levels=levels_below(campaign, where),
+        targets=target_progress(campaign, where),
+        trend=trend(campaign, where),
+        behind=units_furthest_behind(campaign, where),
         pending=(
-            not_taking_part(campaign, unit, limit=pending_limit)
+            not_taking_part(campaign, where, limit=pending_limit)
             if pending_limit is not None or figures.total.not_participating <= PEOPLE_LIST_MAX
             else []
         ),

@@ -8,6 +8,13 @@ completion recorded while it is read is counted in every figure or in none.
 Reports read several levels inside ``consistent_read()``, one database
 snapshot, so their sheets agree with each other and with a dashboard read
 at the same moment.
+
+A unit's dashboard counts what a grant on the unit reaches
+(``accounts.access.reach``): the members counted in its subtree, and those
+counted in former units whose heir path lies in it (a campaign run on the
+pre-2025 Đan Phượng district, seen from today's Hà Nội). ``Area`` carries
+that filter; the former units' rows are grouped under the highest of them
+inside the campaign that lies in the unit (``Area.roots``).
 """
 
 from __future__ import annotations
@@ -20,14 +27,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Sum, When
 from django.db.models.functions import Length, Substr, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, pgettext
 
+from accounts import access
 from campaigns.models import Campaign, CampaignMember, MemberTally, PopulationRule, Target
-from hocvuso.db import ViCollate, subtree_q
+from hocvuso.db import ViCollate
 from hocvuso.lib.text import vi_sort_key
 from org.models import PATH_SEGMENT_WIDTH, Unit, UnitKind
 from people.models import Membership, PersonGroup
@@ -42,6 +50,10 @@ _ID_CHUNK = 5_000
 
 def path_len(depth: int) -> int:
     return 1 + STEP * (depth + 1)
+
+
+def _depth_of(path: str) -> int:
+    return (len(path) - 1) // STEP - 1
 
 
 def unit_id_of(path: str) -> int:
@@ -132,11 +144,119 @@ def _sums():
     return {"m": Sum("members"), "e": Sum("enrolled"), "s": Sum("started"), "c": Sum("completed")}
 
 
-def _tallies(campaign: Campaign, unit: Unit | None):
-    qs = MemberTally.objects.filter(campaign=campaign)
-    if unit is not None:
-        qs = qs.filter(subtree_q(unit.path, "unit_path"))
-    return qs
+# --- where a dashboard looks ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Area:
+    """The rows a dashboard or report of ``unit`` counts (the whole campaign when ``unit`` is None).
+
+    ``heirs`` are the unit paths of the campaign's former units that lie in
+    ``unit`` only through their heir path; ``roots`` maps each of them to the
+    former unit its figures are grouped under. Both are empty for a campaign
+    counted in today's units, which then costs one indexed query more.
+    """
+
+    unit: Unit | None
+    heirs: tuple[str, ...] = ()
+    roots: dict[str, str] = field(default_factory=dict)
+
+    def q(self, path_field: str = "unit_path") -> Q:
+        """The filter on a frozen copy of the unit path (``unit_path`` of members, tallies and scores)."""
+        if self.unit is None:
+            return Q()
+        # The path half of access.reach(unit).unit_q on the indexed copy; the
+        # heir half as the exact paths found by area(), so both stay range and
+        # equality lookups on the (campaign, unit_path) indexes.
+        q = access.reach(self.unit).unit_q(path_field, heirs=False)
+        if self.heirs:
+            q |= Q(**{f"{path_field}__in": self.heirs})
+        return q
+
+    def key(self, n: int, path_field: str = "unit_path"):
+        """An expression for ``path_field``'s first ``n`` characters, or the whole path for a former unit's row."""
+        prefix = Substr(path_field, 1, n)
+        if not self.heirs:
+            return prefix
+        return Case(
+            When(access.reach(self.unit).unit_q(path_field, heirs=False), then=prefix),
+            default=F(path_field),
+            output_field=CharField(),
+        )
+
+    def child_of(self, key: str, level: int = 1) -> str | None:
+        """The unit ``level`` levels below ``unit`` a row keyed by ``key`` (see ``key``) is counted under.
+
+        A former unit's row goes to its root (level 1) or that far below it.
+        None when the row lies above that level.
+        """
+        root = self.roots.get(key)
+        if root is None:
+            return key
+        n = len(root) + STEP * (level - 1)
+        return key[:n] if len(key) >= n else None
+
+
+def area(campaign: Campaign, unit) -> Area:
+    """Where a dashboard of ``unit`` looks in ``campaign`` (an ``Area`` is passed through as it is).
+
+    One query finds the campaign's units reached only through their heir
+    path; for a campaign with such units, one more finds what to group them
+    under.
+    """
+    if isinstance(unit, Area):
+        return unit
+    if unit is None:
+        return Area(None)
+    reach = access.reach(unit)
+    # The units reached through their heir path alone (a province's former
+    # units: hundreds, from the heir path index), then which of them the
+    # campaign counts people in: one probe each of the (campaign, unit_path)
+    # index, rather than a pass over every tally of a national campaign.
+    former = Unit.objects.filter(reach.heir_q("heir_path")).exclude(reach.unit_q("path", heirs=False))
+    heirs = tuple(
+        MemberTally.objects.filter(campaign=campaign, unit_path__in=former.values("path"))
+        .values_list("unit_path", flat=True)
+        .distinct()
+        .order_by("unit_path")
+    )
+    if not heirs:
+        return Area(unit)
+    return Area(unit, heirs, _heir_roots(campaign, unit, heirs))
+
+
+def _heir_roots(campaign: Campaign, unit: Unit, heirs: tuple[str, ...]) -> dict[str, str]:
+    """Each former unit's path -> the highest unit above it (or itself) that lies in ``unit`` through its heir path.
+
+    Searched from the campaign's unit holding it down, so that today's Hà
+    Nội lists the campaign's former Đan Phượng district rather than the
+    whole former province, and xã Đan Phượng the former communes merged
+    into it.
+    """
+    reach = access.reach(unit)
+    prefixes = sorted({p for path in heirs for p in _prefixes(path)})
+    through = Campaign.units.through.objects.filter(campaign_id=campaign.pk, unit_id=OuterRef("pk"))
+    found: dict[str, tuple[str, bool]] = {}
+    for i in range(0, len(prefixes), _ID_CHUNK):
+        rows = (
+            Unit.objects.filter(path__in=prefixes[i : i + _ID_CHUNK])
+            .annotate(in_campaign=Exists(through))
+            .values_list("path", "heir_path", "in_campaign")
+        )
+        found.update((path, (heir, in_campaign)) for path, heir, in_campaign in rows)
+    roots = {}
+    for path in heirs:
+        chain = list(_prefixes(path))
+        start = next((i for i, p in enumerate(chain) if found.get(p, ("", False))[1]), 0)
+        roots[path] = next(
+            (p for p in chain[start:] if reach.covers_unit({"path": p, "heir_path": found.get(p, ("", False))[0]})),
+            path,
+        )
+    return roots
+
+
+def _tallies(campaign: Campaign, unit):
+    return MemberTally.objects.filter(campaign=campaign).filter(area(campaign, unit).q())
 
 
 def _unit_info(ids) -> dict[int, dict]:
@@ -191,13 +311,15 @@ def _prefixes(path: str):
         length += STEP
 
 
-def campaign_figures(campaign: Campaign, unit: Unit | None = None) -> Figures:
+def campaign_figures(campaign: Campaign, unit: Unit | Area | None = None) -> Figures:
     """Figures of ``unit``'s subtree (the whole campaign when ``None``), from one query."""
     participation = campaign.participation
+    where = area(campaign, unit)
+    unit = where.unit
     as_of = timezone.now()
-    qs = _tallies(campaign, unit)
+    qs = _tallies(campaign, where)
     if unit is not None:
-        qs = qs.annotate(k=Substr("unit_path", 1, len(unit.path) + STEP))
+        qs = qs.annotate(k=where.key(len(unit.path) + STEP))
     else:
         qs = qs.annotate(k=Substr("unit_path", 1, 255))
     rows = list(qs.values("k", "rule_id", "group_id").annotate(**_sums()).order_by())
@@ -215,7 +337,7 @@ def campaign_figures(campaign: Campaign, unit: Unit | None = None) -> Figures:
         if r["rule_id"] is None:
             outside.add(*counts, participation)
             continue
-        key = r["k"] if unit is not None else _root_child(r["k"], scope_paths)
+        key = where.child_of(r["k"]) if unit is not None else _root_child(r["k"], scope_paths)
         if key is None:  # counted under a unit that left the campaign's scope
             key = r["k"]
         total.add(*counts, participation)
@@ -258,7 +380,7 @@ def campaign_figures(campaign: Campaign, unit: Unit | None = None) -> Figures:
     )
 
 
-def units_furthest_behind(campaign: Campaign, unit: Unit | None, limit: int = BEHIND_LIMIT) -> list[Line]:
+def units_furthest_behind(campaign: Campaign, unit: Unit | Area | None, limit: int = BEHIND_LIMIT) -> list[Line]:
     """The units (where people are counted) with the lowest participation rate in the subtree."""
     participating = "enrolled" if campaign.participation == Campaign.Participation.ENROLLED else "started"
     rows = (
@@ -302,19 +424,35 @@ _CATEGORY_TITLES = {
 }
 
 
-def levels_below(campaign: Campaign, unit: Unit | None) -> list[Level]:
-    """Every level of units below ``unit`` (the campaign's units and below when ``None``), one query each."""
+def levels_below(campaign: Campaign, unit: Unit | Area | None) -> list[Level]:
+    """Every level of units below ``unit`` (the campaign's units and below when ``None``), one query each.
+
+    Former units reached through their heir path appear from the level of
+    their roots (``Area.roots``) down, at their own depth in the former tree.
+    """
     participation = campaign.participation
-    base = _tallies(campaign, unit).filter(rule__isnull=False)
+    where = area(campaign, unit)
+    unit = where.unit
+    base = _tallies(campaign, where).filter(rule__isnull=False)
+    roots = sorted(set(where.roots.values()))
     if unit is not None:
-        first = unit.depth + 1
+        first = min([unit.depth + 1, *(_depth_of(r) for r in roots)])
     else:
         first = min((u.depth for u in campaign.units.all()), default=0)
     longest = base.annotate(n=Length("unit_path")).order_by("-n").values_list("n", flat=True).first()
     if not longest:
         return []
     last = (longest - 1) // STEP - 1
-    scope_paths = list(campaign.units.values_list("path", flat=True)) if unit is None else [unit.path]
+    scope_paths = list(campaign.units.values_list("path", flat=True)) if unit is None else roots
+
+    def inside(key: str) -> bool:
+        # Units inside the campaign's units; for a unit, those strictly below
+        # it and its former units from their roots down (a root may sit at the
+        # unit's own depth or above, in the former tree).
+        if unit is not None and key.startswith(unit.path) and key != unit.path:
+            return True
+        return any(key.startswith(p) for p in scope_paths)
+
     levels = []
     seen_titles: dict[str, int] = defaultdict(int)
     for depth in range(first, last + 1):
@@ -328,8 +466,7 @@ def levels_below(campaign: Campaign, unit: Unit | None) -> list[Level]:
         )
         lines = {}
         for r in rows:
-            # Under the campaign view, keep only units inside the campaign's units.
-            if unit is None and not any(r["k"].startswith(p) for p in scope_paths):
+            if not inside(r["k"]):
                 continue
             line = Line(key=r["k"])
             line.add(r["m"] or 0, r["e"] or 0, r["s"] or 0, r["c"] or 0, participation)
@@ -362,14 +499,11 @@ def _participating_field(campaign: Campaign) -> str:
     return "enrolled_at" if campaign.participation == Campaign.Participation.ENROLLED else "started_at"
 
 
-def members_in(campaign: Campaign, unit: Unit | None):
-    qs = CampaignMember.objects.filter(campaign=campaign, removed_at__isnull=True)
-    if unit is not None:
-        qs = qs.filter(subtree_q(unit.path, "unit_path"))
-    return qs
+def members_in(campaign: Campaign, unit: Unit | Area | None):
+    return CampaignMember.objects.filter(campaign=campaign, removed_at__isnull=True).filter(area(campaign, unit).q())
 
 
-def not_taking_part(campaign: Campaign, unit: Unit | None, *, limit: int | None = None) -> list[dict]:
+def not_taking_part(campaign: Campaign, unit: Unit | Area | None, *, limit: int | None = None) -> list[dict]:
     """Target members not yet taking part, for follow-up: by unit, then in Vietnamese name order.
 
     The database orders by unit (an index range); names are put in
@@ -404,7 +538,7 @@ def not_taking_part(campaign: Campaign, unit: Unit | None, *, limit: int | None 
     return rows[:limit] if limit is not None else rows
 
 
-def members_of_unit_taking_part(campaign: Campaign, unit: Unit) -> tuple[int, int]:
+def members_of_unit_taking_part(campaign: Campaign, unit: Unit | Area) -> tuple[int, int]:
     """(members of ``unit`` counted by the campaign anywhere, of whom taking part).
 
     For organisations whose people are counted elsewhere too (a clan whose
@@ -412,10 +546,12 @@ def members_of_unit_taking_part(campaign: Campaign, unit: Unit) -> tuple[int, in
     """
     from campaigns.population import memberships_on
 
+    if isinstance(unit, Area):
+        unit = unit.unit
     # The organisation's people first (a few hundred), then their member rows
     # through the person index: joining the other way round scans the campaign.
     belongs = list(
-        Membership.objects.filter(memberships_on(campaign), subtree_q(unit.path, "unit__path"))
+        Membership.objects.filter(memberships_on(campaign), access.reach(unit).unit_q("unit__path"))
         .values_list("person_id", flat=True)
         .distinct()[:MEMBERS_OF_UNIT_MAX]
     )
@@ -485,12 +621,16 @@ def _target_label(target: Target, rule_labels, group_names) -> str:
     return f"{who} — {what}"
 
 
-def target_progress(campaign: Campaign, unit: Unit | None, *, today: dt.date | None = None) -> list[TargetProgress]:
+def target_progress(
+    campaign: Campaign, unit: Unit | Area | None, *, today: dt.date | None = None
+) -> list[TargetProgress]:
     """Progress against the targets that apply to ``unit``: its own and the campaign-wide ones.
 
     Counts come from the tallies; the pace from member timestamps within the
     last ``PACE_DAYS`` days (one scan of the subtree's index).
     """
+    where = area(campaign, unit)
+    unit = where.unit
     targets = [t for t in campaign.targets.all() if t.unit_id is None or (unit is not None and t.unit_id == unit.pk)]
     if not targets:
         return []
@@ -498,7 +638,7 @@ def target_progress(campaign: Campaign, unit: Unit | None, *, today: dt.date | N
     participating = "enrolled" if campaign.participation == Campaign.Participation.ENROLLED else "started"
     counts = {
         (r["rule_id"], r["group_id"]): r
-        for r in _tallies(campaign, unit)
+        for r in _tallies(campaign, where)
         .filter(rule__isnull=False)
         .values("rule_id", "group_id")
         .annotate(m=Sum("members"), p=Sum(participating), c=Sum("completed"))
@@ -510,15 +650,16 @@ def target_progress(campaign: Campaign, unit: Unit | None, *, today: dt.date | N
     since = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
     # Progress over the window: from the snapshot taken the day before it
     # opens (one indexed row) when every target counts the whole unit, else
-    # from the members' timestamps (a scan of the subtree's index).
+    # from the members' timestamps (a scan of the subtree's index). Snapshots
+    # are of subtrees by path: a unit reaching former units has none that fits.
     before = None
-    if all(t.rule_id is None and t.group_id is None for t in targets):
+    if not where.heirs and all(t.rule_id is None and t.group_id is None for t in targets):
         before = _snapshot_before(campaign, unit, start)
     recent = {}
     if before is None:
         recent = {
             (r["rule_id"], r["group_id"]): r
-            for r in members_in(campaign, unit)
+            for r in members_in(campaign, where)
             .filter(rule__isnull=False)
             .values("rule_id", "group_id")
             .annotate(
@@ -589,13 +730,20 @@ class TrendPoint:
         return rate(self.completed, self.members)
 
 
-def trend(campaign: Campaign, unit: Unit | None) -> list[TrendPoint]:
-    """The unit's figures day by day: from the daily snapshots, or (organisations) from its members."""
+def trend(campaign: Campaign, unit: Unit | Area | None) -> list[TrendPoint]:
+    """The unit's figures day by day: from the daily snapshots, or from its members.
+
+    Members are read for organisations (no snapshots) and for units that
+    former units lie in through their heir paths (snapshots are of subtrees
+    by path, which leave those out).
+    """
     from reports.models import DailySnapshot
 
+    where = area(campaign, unit)
+    unit = where.unit
     field_name = "enrolled" if campaign.participation == Campaign.Participation.ENROLLED else "started"
-    if unit is not None and unit.kind.category == UnitKind.Category.ORGANISATION:
-        return _live_trend(campaign, unit, field_name)
+    if unit is not None and (where.heirs or unit.kind.category == UnitKind.Category.ORGANISATION):
+        return _live_trend(campaign, where, field_name)
     rows = DailySnapshot.objects.filter(campaign=campaign, unit=unit).order_by("day")
     return [
         TrendPoint(r["day"], r["members"], r[field_name], r["completed"])
@@ -603,8 +751,8 @@ def trend(campaign: Campaign, unit: Unit | None) -> list[TrendPoint]:
     ]
 
 
-def _live_trend(campaign: Campaign, unit: Unit, field_name: str) -> list[TrendPoint]:
-    """Cumulative figures per day from the members' timestamps (for the small subtrees of organisations)."""
+def _live_trend(campaign: Campaign, unit: Unit | Area, field_name: str) -> list[TrendPoint]:
+    """Cumulative figures per day from the members' timestamps (organisations, units holding former ones)."""
     members = members_in(campaign, unit).filter(rule__isnull=False)
     total = members.count()
     if not total:
@@ -699,7 +847,7 @@ class Standing:
         return (Decimal(self.points) / self.members).quantize(Decimal("0.01"))
 
 
-def unit_leaderboard(contest, unit: Unit | None = None, *, level: int | None = 1) -> list[Standing]:
+def unit_leaderboard(contest, unit: Unit | Area | None = None, *, level: int | None = 1) -> list[Standing]:
     """Units ``level`` levels below ``unit`` (below the campaign's units when None), best first.
 
     ``level=None`` ranks the units people are counted in (schools, offices),
@@ -711,6 +859,8 @@ def unit_leaderboard(contest, unit: Unit | None = None, *, level: int | None = 1
     from campaigns.models import ContestScore
 
     campaign = contest.campaign
+    where = area(campaign, unit)
+    unit = where.unit
     if level is None:
         n = 255
     elif unit is not None:
@@ -720,26 +870,29 @@ def unit_leaderboard(contest, unit: Unit | None = None, *, level: int | None = 1
         n = path_len(depth + level - 1)
     # Members counted above the level asked for have no unit at that level.
     shortest = 0 if level is None else n
-    sizes_qs = MemberTally.objects.filter(campaign=campaign)
-    scores_qs = ContestScore.objects.filter(contest=contest)
-    if unit is not None:
-        sizes_qs = sizes_qs.filter(subtree_q(unit.path, "unit_path"))
-        scores_qs = scores_qs.filter(subtree_q(unit.path, "unit_path"))
-    sizes = {
-        r["k"]: r["m"]
-        for r in sizes_qs.annotate(len=Length("unit_path"), k=Substr("unit_path", 1, n))
-        .filter(len__gte=shortest)
-        .values("k")
-        .annotate(m=Sum("members"))
-        .order_by()
-    }
+    # Former units' rows are read whole and put under their roots here.
+    deep_enough = Q(len__gte=shortest)
+    if where.heirs:
+        deep_enough |= Q(unit_path__in=where.heirs)
+
+    def grouped(qs, **sums) -> dict[str, dict]:
+        out: dict[str, dict] = {}
+        rows = qs.annotate(len=Length("unit_path"), k=where.key(n)).filter(deep_enough).values("k").annotate(**sums)
+        for r in rows.order_by():
+            key = where.child_of(r["k"], level) if level is not None else r["k"]
+            if key is not None:
+                totals = out.setdefault(key, dict.fromkeys(sums, 0))
+                for name in sums:
+                    totals[name] += r[name] or 0
+        return out
+
+    tallies = MemberTally.objects.filter(campaign=campaign).filter(where.q())
+    sizes = {k: r["m"] for k, r in grouped(tallies, m=Sum("members")).items()}
     scores = {
-        r["k"]: (r["p"], r["s"] or 0)
-        for r in scores_qs.annotate(len=Length("unit_path"), k=Substr("unit_path", 1, n))
-        .filter(len__gte=shortest, points__gt=0)
-        .values("k")
-        .annotate(p=Count("id"), s=Sum("points"))
-        .order_by()
+        k: (r["p"], r["s"])
+        for k, r in grouped(
+            ContestScore.objects.filter(contest=contest, points__gt=0).filter(where.q()), p=Count("id"), s=Sum("points")
+        ).items()
     }
     info = _unit_info(unit_id_of(k) for k in sizes)
     standings = []
@@ -753,13 +906,11 @@ def unit_leaderboard(contest, unit: Unit | None = None, *, level: int | None = 1
     return standings
 
 
-def individual_leaderboard(contest, unit: Unit | None = None, *, limit: int = 50) -> list[dict]:
+def individual_leaderboard(contest, unit: Unit | Area | None = None, *, limit: int = 50) -> list[dict]:
     """The best ``limit`` people of the contest (within ``unit``), with their points by source."""
     from campaigns.models import ContestScore
 
-    qs = ContestScore.objects.filter(contest=contest, points__gt=0)
-    if unit is not None:
-        qs = qs.filter(subtree_q(unit.path, "unit_path"))
+    qs = ContestScore.objects.filter(contest=contest, points__gt=0).filter(area(contest.campaign, unit).q())
     rows = list(
         qs.order_by("-points", ViCollate("member__person__sort_name"), "id").values(
             "member_id",

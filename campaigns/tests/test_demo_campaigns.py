@@ -118,6 +118,50 @@ class DemoCampaignTests(TestCase):
         self.assertEqual(pages["hanoi"].total, pages["admin"].total)
         self.assertEqual(pages["hanoi"].by_rule, pages["admin"].by_rule)
 
+    def test_today_s_ha_noi_dashboard_of_the_old_dan_phuong_campaign_shows_the_whole_race(self):
+        from accounts.models import User
+        from reports.selectors import unit_leaderboard
+
+        hanoi_unit = Unit.objects.get(code=facts.HANOI)
+        whole = campaign_figures(self.dp)
+        for username in ("admin", "hanoi"):
+            self.client.force_login(User.objects.get(username=username))
+            response = self.client.get(f"/reports/{DP_SLUG}/?unit={hanoi_unit.pk}")
+            self.assertEqual(response.status_code, 200)
+            self.assertContains(response, "2.751/2.896")
+            figures = response.context["figures"]
+            counts = ("members", "enrolled", "started", "completed", "participating")
+            self.assertEqual([getattr(figures.total, c) for c in counts], [getattr(whole.total, c) for c in counts])
+            self.assertEqual(figures.by_rule, whole.by_rule)
+            self.assertEqual(figures.outside, whole.outside)
+            self.assertEqual([c.code for c in figures.children], [c.code for c in whole.children])
+            for fmt in ("xlsx", "pdf"):
+                self.assertEqual(
+                    self.client.get(f"/reports/{DP_SLUG}/report.{fmt}?unit={hanoi_unit.pk}").status_code, 200
+                )
+        contest = self.dp.contests.get()
+        self.assertEqual(
+            [(s.code, s.members) for s in unit_leaderboard(contest, hanoi_unit) if s.code == "old:273"],
+            [("old:273", 2896)],
+        )
+
+    def test_today_s_xa_dan_phuong_dashboard_shows_the_former_communes_merged_wholly_into_it(self):
+        from accounts.models import User
+
+        xa = Unit.objects.get(code=facts.XA_DANPHUONG)
+        merged = Unit.objects.filter(code__startswith="old:", parent__code=facts.OLD_DANPHUONG, heir_path=xa.path)
+        self.assertTrue(merged)
+        self.client.force_login(User.objects.get(username="hanoi"))
+        response = self.client.get(f"/reports/{DP_SLUG}/?unit={xa.pk}")
+        self.assertEqual(response.status_code, 200)
+        figures = response.context["figures"]
+        self.assertEqual(sorted(c.code for c in figures.children), sorted(u.code for u in merged))
+        for line in figures.children:
+            own = campaign_figures(self.dp, Unit.objects.get(code=line.code)).total
+            self.assertEqual((line.members, line.participating), (own.members, own.participating), line.label)
+        self.assertEqual(figures.total.members, sum(c.members for c in figures.children))
+        self.assertLess(figures.total.members, 2896)
+
     def test_other_provinces_and_the_new_commune_do_not_see_the_old_district_campaign(self):
         from accounts.models import User
         from campaigns.selectors import visible_campaigns

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from campaigns.models import Campaign
+from campaigns.selectors import holds_unit
 from org.models import Unit
 from reports.actions import render_report
 from reports.models import Format
@@ -37,8 +38,8 @@ class Command(BaseCommand):
                 unit_obj = Unit.objects.get(code=unit)
             except Unit.DoesNotExist:
                 raise CommandError(f"No unit with code {unit!r}.") from None
-            paths = list(campaign_obj.units.values_list("path", flat=True))
-            if not any(unit_obj.path.startswith(p) or p.startswith(unit_obj.path) for p in paths):
+            # The dashboard's test: today's units holding former ones the campaign counts are in.
+            if not holds_unit(campaign_obj, unit_obj):
                 raise CommandError(f"Unit {unit!r} ({unit_obj.name}) is outside campaign {campaign!r}.")
         try:
             content, as_of = render_report(campaign=campaign_obj, unit=unit_obj, fmt=fmt)
