@@ -75,10 +75,14 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Each benchmark prints its figures and PASS or FAIL; with DATABASE_URL set
+# (a database whose name contains "bench") they run on PostgreSQL.
 bench: install
 	$(PY) bench/import_roster.py
 	$(PY) bench/learning_pages.py
 	$(PY) bench/campaign_scale.py
+	$(PY) bench/xapi_ingest.py
+	$(PY) bench/xapi_query.py
 
 clean:
 	rm -rf $(VENV) var

@@ -190,21 +190,24 @@ def free_port() -> int:
 class Server:
     def __init__(self, env: dict[str, str], workers: int = 3):
         self.port = free_port()
+        # The production server as `make demo` runs it (gunicorn workers and,
+        # on SQLite, the log checkpointer); the access log is not kept.
         self.proc = subprocess.Popen(
             [
                 PY,
                 "-m",
-                "gunicorn",
-                "hocvuso.wsgi",
-                "-b",
-                f"127.0.0.1:{self.port}",
-                "-w",
+                "hocvuso.cli",
+                "serve",
+                "--port",
+                str(self.port),
+                "--workers",
                 str(workers),
-                "--log-level",
-                "warning",
+                "--no-collectstatic",
+                "--no-task-worker",
             ],
             env=env,
             cwd=ROOT,
+            stdout=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from django.db import models
+import fcntl
+import os
+from contextlib import contextmanager
+
+from django.db import connections, models
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 
@@ -65,3 +69,35 @@ def _register_sqlite_collation(sender, connection, **kwargs):
     from hocvuso.lib.text import vi_compare
 
     connection.connection.create_collation("vi", vi_compare)
+
+
+# --- taking turns to write on SQLite ------------------------------------------------------
+
+_turn_files: dict[tuple[int, str], int] = {}
+
+
+@contextmanager
+def writer_turn(using: str = "default"):
+    """Wait for this process's turn to write, then run the block (SQLite; elsewhere a no-op).
+
+    SQLite lets one connection write at a time, and a connection that finds
+    the lock taken polls for it, sleeping 1, 2, 5, 10, 25... ms between tries,
+    so under steady concurrent writes the database sits idle between
+    transactions. Web workers that write often (the LRS ingest) queue on a
+    kernel file lock beside the database instead: the next one is woken the
+    moment the previous one lets go. Only the outermost transaction queues; a
+    block already inside one holds SQLite's lock anyway.
+    """
+    conn = connections[using]
+    if conn.vendor != "sqlite" or conn.in_atomic_block or conn.settings_dict["NAME"] in ("", ":memory:"):
+        yield
+        return
+    key = (os.getpid(), str(conn.settings_dict["NAME"]))
+    fd = _turn_files.get(key)
+    if fd is None:
+        fd = _turn_files[key] = os.open(key[1] + "-writers", os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)

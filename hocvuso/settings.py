@@ -14,7 +14,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from hocvuso.lib.env import EnvError, env_bool, env_int, env_list, env_str
+from hocvuso.lib.env import EnvError, env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("HOCVUSO_DATA_DIR", str(BASE_DIR / "var")))
@@ -92,10 +92,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets readers proceed while the import worker writes; the busy timeout
     # turns short lock waits into waits rather than "database is locked".
+    # Pages of a large database are read through a memory map (shared by every
+    # worker process, instead of each copying pages into a private cache that
+    # another process's write invalidates). SQLite caps the map at its
+    # compile-time maximum (about 2 GB).
+    SQLITE_MMAP_BYTES = env_int("SQLITE_MMAP_BYTES", 2**31)
+    # Copying the write-ahead log back into the database file (a checkpoint,
+    # with an fsync) is done by `hocvuso sqlite_checkpointer`, which `serve`
+    # starts beside the web workers, so no request waits for it. A writer
+    # checkpoints itself only when the log passes this many pages (4 KB each):
+    # the safety net when no checkpointer runs (management commands).
+    SQLITE_WAL_AUTOCHECKPOINT_PAGES = env_int("SQLITE_WAL_AUTOCHECKPOINT_PAGES", 50_000)
+    SQLITE_CHECKPOINT_SECONDS = env_float("SQLITE_CHECKPOINT_SECONDS", 0.5)
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}; "
+            f"PRAGMA wal_autocheckpoint={SQLITE_WAL_AUTOCHECKPOINT_PAGES}; "
+            # After a checkpoint the log is cut back to this size (bytes).
+            "PRAGMA journal_size_limit=67108864;"
+        ),
     }
     # A file rather than memory: the browser tests' live server answers
     # concurrent requests from several threads, and an in-memory database
@@ -180,9 +198,10 @@ else:
 LRS_IRI_BASE = env_str("LRS_IRI_BASE", "https://hocvuso.vn/")
 LRS_TOKEN_SECONDS = env_int("LRS_TOKEN_SECONDS", 3600)
 LRS_CONSISTENCY_MARGIN_MS = env_int("LRS_CONSISTENCY_MARGIN_MS", 100)
-# A request without X-Experience-API-Version is refused (400); this is the
-# version the refusal is labelled with. The 1.0.3 and 2.0 conformance suites
-# each expect their own, so a deployment picks the one its clients speak.
+# A request without X-Experience-API-Version is refused (400). The 1.0.3 and
+# 2.0 conformance suites expect different labels on the refusal, so a
+# credential can carry its own (LrsClient.xapi_version); this is the label for
+# credentials without one and for callers that are not credentials.
 LRS_UNVERSIONED_RESPONSE_VERSION = env_str("LRS_UNVERSIONED_RESPONSE_VERSION", "2.0.0")
 if LRS_UNVERSIONED_RESPONSE_VERSION not in {"1.0.3", "2.0.0"}:
     raise EnvError("LRS_UNVERSIONED_RESPONSE_VERSION must be 1.0.3 or 2.0.0.")

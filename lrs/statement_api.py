@@ -14,6 +14,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from hocvuso.db import writer_turn
 from lrs import jws, progress
 from lrs import statements as S
 from lrs import validation as v
@@ -60,7 +61,7 @@ def forbidden(message: str) -> XapiError:
 
 def _decode_json(raw: bytes, what: str):
     try:
-        return json.loads(raw)
+        return S.loads(raw)
     except UnicodeDecodeError:
         raise bad(f"{what} is not UTF-8") from None
     except ValueError as exc:
@@ -194,7 +195,7 @@ def record_statements(
         attachments=attachments or {},
     )
     try:
-        with transaction.atomic():
+        with writer_turn(), transaction.atomic():
             # Summaries of the platform's learners change with their records.
             stale = progress.voided_pairs(items)
             ids = store.store(batch)
@@ -311,7 +312,7 @@ def _format(params: dict) -> str:
 def _shape(texts: list[str], fmt: str, xr: XRequest) -> list[str]:
     if fmt == "exact":
         return texts
-    parsed = [json.loads(t) for t in texts]
+    parsed = [S.loads(t) for t in texts]
     if fmt == "ids":
         return [S.dumps(S.ids_format(st)) for st in parsed]
     accepted = S.parse_accept_language(xr.headers.get("accept-language", ""))
@@ -327,7 +328,7 @@ def _with_attachments(result_json: str, texts: list[str]) -> HttpResponse:
     for text in texts:
         if '"attachments"' not in text:
             continue
-        for att in _attachments_of(json.loads(text)):
+        for att in _attachments_of(S.loads(text)):
             h = att["sha2"].lower()
             if h not in wanted:
                 wanted.append(h)
@@ -368,7 +369,7 @@ def get(xr: XRequest) -> HttpResponse:
             raise XapiError(404, f"no statement {raw} here")
         shaped = _shape([text], fmt, xr)[0]
         resp = _with_attachments(shaped, [text]) if attachments else json_response(shaped)
-        resp["Last-Modified"] = _http_date(json.loads(text)["stored"])
+        resp["Last-Modified"] = _http_date(S.loads(text)["stored"])
         return resp
 
     q = _query(params)
@@ -381,7 +382,7 @@ def get(xr: XRequest) -> HttpResponse:
     body = '{"statements":[' + ",".join(_shape(texts, fmt, xr)) + '],"more":' + S.dumps(more) + "}"
     resp = _with_attachments(body, texts) if attachments else json_response(body)
     if texts:
-        newest = max(json.loads(t)["stored"] for t in (texts[0], texts[-1]))
+        newest = max(S.loads(t)["stored"] for t in (texts[0], texts[-1]))
         resp["Last-Modified"] = _http_date(newest)
     return resp
 

@@ -14,7 +14,7 @@ multi-row insert for the statements and one for their extra index rows.
 from __future__ import annotations
 
 import datetime as dt
-import json
+import functools
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -247,6 +247,12 @@ def _resolve_agents(agents: dict[str, tuple[dict, str]]) -> dict[str, int]:
     return found
 
 
+@functools.lru_cache(maxsize=4096)
+def _parsed_definition(text: str) -> dict:
+    """A canonical definition, parsed once per process (merging builds new dicts, never changes it)."""
+    return S.loads(text)
+
+
 def _resolve_activities(items: Sequence[S.Prepared], can_define: bool) -> dict[str, int]:
     """Ids of every activity in the batch; canonical definitions created or merged on the way."""
     wanted: dict[str, list[dict]] = {}
@@ -287,7 +293,7 @@ def _resolve_activities(items: Sequence[S.Prepared], can_define: bool) -> dict[s
         pk, text = known[iri]
         if text and not can_define:
             continue  # without the "define" scope a client only fills in a missing definition
-        current = json.loads(text) if text else None
+        current = _parsed_definition(text) if text else None
         merged = current
         for d in defs:
             merged = S.merge_definition(merged, d)
@@ -501,7 +507,7 @@ class DatabaseStore:
             Statement.objects.filter(statement_id__in=[p.uuid for p in skipped]).values_list("statement_id", "data")
         )
         for p in skipped:
-            if p.uuid not in existing or not S.same(json.loads(existing[p.uuid]), p.original or p.data):
+            if p.uuid not in existing or not S.same(S.loads(existing[p.uuid]), p.original or p.data):
                 raise Conflict(f"statement {p.uuid} is already stored with different content")
 
     # --- reads ------------------------------------------------------------------------------
@@ -628,7 +634,7 @@ class DatabaseStore:
 
     def definitions(self, iris: Iterable[str]) -> dict[str, dict]:
         return {
-            iri: json.loads(d)
+            iri: S.loads(d)
             for iri, d in Activity.objects.filter(iri__in=set(iris))
             .exclude(definition="")
             .values_list("iri", "definition")
@@ -640,7 +646,7 @@ class DatabaseStore:
             return None
         out = {"objectType": "Activity", "id": iri}
         if row:
-            out["definition"] = json.loads(row)
+            out["definition"] = S.loads(row)
         return out
 
     def agent_names(self, ifi: str) -> list[str] | None:

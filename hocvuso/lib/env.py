@@ -51,6 +51,16 @@ def env_int(name: str, default: int, *, environ: Mapping[str, str] | None = None
         raise EnvError(f"Environment variable {name}={environ[name]!r} is not an integer.") from None
 
 
+def env_float(name: str, default: float, *, environ: Mapping[str, str] | None = None) -> float:
+    environ = os.environ if environ is None else environ
+    if name not in environ:
+        return default
+    try:
+        return float(environ[name])
+    except ValueError:
+        raise EnvError(f"Environment variable {name}={environ[name]!r} is not a number.") from None
+
+
 def env_list(name: str, default: list[str], *, environ: Mapping[str, str] | None = None) -> list[str]:
     environ = os.environ if environ is None else environ
     if name not in environ:

@@ -1,6 +1,6 @@
 import pytest
 
-from hocvuso.lib.env import EnvError, env_bool, env_int, env_list, env_str
+from hocvuso.lib.env import EnvError, env_bool, env_float, env_int, env_list, env_str
 
 
 def test_it_returns_the_default_when_a_variable_is_unset():
@@ -32,3 +32,10 @@ def test_it_rejects_an_integer_it_cannot_read():
 
 def test_it_splits_lists_on_commas_and_drops_blanks():
     assert env_list("ALLOWED_HOSTS", [], environ={"ALLOWED_HOSTS": "a.vn, b.vn,,"}) == ["a.vn", "b.vn"]
+
+
+def test_it_reads_a_number_with_a_fraction_and_rejects_one_it_cannot_read():
+    assert env_float("SQLITE_CHECKPOINT_SECONDS", 1.0, environ={"SQLITE_CHECKPOINT_SECONDS": "0.25"}) == 0.25
+    assert env_float("SQLITE_CHECKPOINT_SECONDS", 1.0, environ={}) == 1.0
+    with pytest.raises(EnvError, match="not a number"):
+        env_float("SQLITE_CHECKPOINT_SECONDS", 1.0, environ={"SQLITE_CHECKPOINT_SECONDS": "soon"})

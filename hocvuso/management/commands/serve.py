@@ -21,6 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=max(2, (os.cpu_count() or 1) * 2))
         parser.add_argument("--no-task-worker", action="store_true", help="Do not start the background task worker.")
         parser.add_argument("--no-collectstatic", action="store_true")
+        parser.add_argument(
+            "--no-checkpointer", action="store_true", help="Do not start the SQLite checkpointer (SQLite only)."
+        )
 
     def handle(self, *args, **opts):
         from gunicorn.app.base import BaseApplication
@@ -28,11 +31,17 @@ class Command(BaseCommand):
         if not opts["no_collectstatic"]:
             call_command("collectstatic", interactive=False, verbosity=0)
 
-        worker = None
+        helpers = []
+        uses_sqlite = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+        if uses_sqlite and settings.SQLITE_CHECKPOINT_SECONDS > 0 and not opts["no_checkpointer"]:
+            # Log checkpoints (and their fsync) off the request path: see hocvuso.sqlite_checkpoint.
+            helpers.append(subprocess.Popen([sys.executable, "-m", "hocvuso.cli", "sqlite_checkpointer"]))
         uses_db_tasks = settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db")
         if uses_db_tasks and not opts["no_task_worker"]:
             # A separate process, so long imports never hold a web worker.
-            worker = subprocess.Popen([sys.executable, "-m", "hocvuso.cli", "db_worker", "--queue-name", "default"])
+            helpers.append(
+                subprocess.Popen([sys.executable, "-m", "hocvuso.cli", "db_worker", "--queue-name", "default"])
+            )
 
         from hocvuso.wsgi import application
 
@@ -58,6 +67,7 @@ class Command(BaseCommand):
         try:
             App().run()
         finally:
-            if worker is not None:
-                worker.send_signal(signal.SIGTERM)
-                worker.wait(timeout=30)
+            for helper in helpers:
+                helper.send_signal(signal.SIGTERM)
+            for helper in helpers:
+                helper.wait(timeout=30)
