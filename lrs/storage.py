@@ -22,6 +22,7 @@ from typing import Protocol
 
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from hocvuso.db import subtrees_q
 from lrs import statements as S
@@ -193,15 +194,57 @@ def _remember_on_commit(cache: _Cache, values: dict) -> None:
 # instead of deadlocking on PostgreSQL.
 
 
-def _resolve_verbs(iris: set[str]) -> dict[str, int]:
+def _prefetch(verbs: set[str], agents: Iterable[str], activities: Iterable[str]) -> dict[int, dict]:
+    """Stored ids of the dimension keys no cache knows, in one round trip for all three tables.
+
+    Returns {0: {verb iri: id}, 1: {agent ifi: id}, 2: {activity iri: (id, definition)}}.
+    """
+    wanted = (
+        (Verb, "iri", [i for i in verbs if i not in _verbs], "''"),
+        (Agent, "ifi", [k for k in agents if k not in _agents], "''"),
+        (Activity, "iri", [i for i in activities if i not in _activities], '"definition"'),
+    )
+    q = connection.ops.quote_name
+    parts, params = [], []
+    for kind, (model, key, keys, definition) in enumerate(wanted):
+        if keys:
+            marks = ", ".join(["%s"] * len(keys))
+            parts.append(
+                f"SELECT {kind}, {q(key)}, {q('id')}, {definition} FROM {q(model._meta.db_table)} "
+                f"WHERE {q(key)} IN ({marks})"
+            )
+            params.extend(keys)
+    out: dict[int, dict] = {0: {}, 1: {}, 2: {}}
+    if parts:
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            for kind, key, pk, definition in cursor.fetchall():
+                out[kind][key] = (pk, definition) if kind == 2 else pk
+    return out
+
+
+def _insert_new(model, key: str, rows: list[tuple], columns: Sequence[str]) -> dict:
+    """Insert dimension rows (sorted by key, first column) unless present; {key: id} of all of them.
+
+    A row another transaction inserted meanwhile is skipped by the insert and
+    read back, so concurrent batches bringing the same new learner both succeed.
+    """
+    rows = sorted(rows)
+    ids = dict(_insert(model, columns, rows, returning=(key, "id"), on_conflict=key))
+    late = [r[0] for r in rows if r[0] not in ids]
+    if late:
+        ids.update(model.objects.filter(**{f"{key}__in": late}).values_list(key, "id"))
+    return ids
+
+
+def _resolve_verbs(iris: set[str], prefetched: dict[str, int]) -> dict[str, int]:
     found = {i: _verbs[i] for i in iris if i in _verbs}
     missing = iris - found.keys()
     if missing:
-        fetched = dict(Verb.objects.filter(iri__in=missing).values_list("iri", "id"))
+        fetched = {i: prefetched[i] for i in missing if i in prefetched}
         new = missing - fetched.keys()
         if new:
-            Verb.objects.bulk_create([Verb(iri=i) for i in sorted(new)], ignore_conflicts=True)
-            fetched.update(Verb.objects.filter(iri__in=new).values_list("iri", "id"))
+            fetched.update(_insert_new(Verb, "iri", [(i,) for i in new], ("iri",)))
         _remember_on_commit(_verbs, fetched)
         found.update(fetched)
     return found
@@ -221,27 +264,16 @@ def _person_ids(keys: Iterable[str]) -> dict[str, int]:
     return {wanted[pk]: pk for pk in Person.objects.filter(pk__in=wanted).values_list("pk", flat=True)}
 
 
-def _resolve_agents(agents: dict[str, tuple[dict, str]]) -> dict[str, int]:
+def _resolve_agents(agents: dict[str, tuple[dict, str]], prefetched: dict[str, int]) -> dict[str, int]:
     found = {k: _agents[k] for k in agents if k in _agents}
     missing = agents.keys() - found.keys()
     if missing:
-        fetched = dict(Agent.objects.filter(ifi__in=missing).values_list("ifi", "id"))
+        fetched = {k: prefetched[k] for k in missing if k in prefetched}
         new = missing - fetched.keys()
         if new:
             person_ids = _person_ids(new)
-            Agent.objects.bulk_create(
-                [
-                    Agent(
-                        ifi=k,
-                        name=(agents[k][1] or "")[:255],
-                        data=S.dumps(agents[k][0]),
-                        person_id=person_ids.get(k),
-                    )
-                    for k in sorted(new)
-                ],
-                ignore_conflicts=True,
-            )
-            fetched.update(Agent.objects.filter(ifi__in=new).values_list("ifi", "id"))
+            rows = [(k, (agents[k][1] or "")[:255], S.dumps(agents[k][0]), person_ids.get(k)) for k in new]
+            fetched.update(_insert_new(Agent, "ifi", rows, ("ifi", "name", "data", "person_id")))
         _remember_on_commit(_agents, fetched)
         found.update(fetched)
     return found
@@ -253,7 +285,9 @@ def _parsed_definition(text: str) -> dict:
     return S.loads(text)
 
 
-def _resolve_activities(items: Sequence[S.Prepared], can_define: bool) -> dict[str, int]:
+def _resolve_activities(
+    items: Sequence[S.Prepared], can_define: bool, prefetched: dict[str, tuple[int, str]]
+) -> dict[str, int]:
     """Ids of every activity in the batch; canonical definitions created or merged on the way."""
     wanted: dict[str, list[dict]] = {}
     for p in items:
@@ -265,25 +299,29 @@ def _resolve_activities(items: Sequence[S.Prepared], can_define: bool) -> dict[s
     missing = wanted.keys() - known.keys()
     fetched: dict[str, tuple[int, str]] = {}
     if missing:
-        fetched = {
-            iri: (pk, d)
-            for iri, pk, d in Activity.objects.filter(iri__in=missing).values_list("iri", "id", "definition")
-        }
+        fetched = {i: prefetched[i] for i in missing if i in prefetched}
         new = missing - fetched.keys()
         if new:
-            rows = []
-            for iri in sorted(new):
+            now = connection.ops.adapt_datetimefield_value(timezone.now())
+            texts = {}
+            for iri in new:
                 merged = None
                 for d in wanted[iri]:
                     merged = S.merge_definition(merged, d) if can_define or merged is None else merged
-                rows.append(Activity(iri=iri, definition=S.dumps(merged) if merged else ""))
-            Activity.objects.bulk_create(rows, ignore_conflicts=True)
-            fetched.update(
-                {
-                    iri: (pk, d)
-                    for iri, pk, d in Activity.objects.filter(iri__in=new).values_list("iri", "id", "definition")
-                }
+                texts[iri] = S.dumps(merged) if merged else ""
+            rows = sorted((i, texts[i], now) for i in new)
+            inserted = _insert(
+                Activity, ("iri", "definition", "updated_at"), rows, returning=("iri", "id"), on_conflict="iri"
             )
+            fetched.update({iri: (pk, texts[iri]) for iri, pk in inserted})
+            late = new - fetched.keys()
+            if late:  # inserted meanwhile by a concurrent batch: read back as it was stored
+                fetched.update(
+                    {
+                        iri: (pk, d)
+                        for iri, pk, d in Activity.objects.filter(iri__in=late).values_list("iri", "id", "definition")
+                    }
+                )
         known.update(fetched)
     # Merge the definitions this batch brings into existing canonical ones.
     changed: dict[str, tuple[int, str]] = {}
@@ -404,12 +442,16 @@ class DatabaseStore:
             return self._store(batch, items)
 
     def _store(self, batch: Batch, items: list[S.Prepared]) -> list[str]:
-        verbs = _resolve_verbs({p.verb for p in items})
+        verb_iris = {p.verb for p in items}
         all_agents: dict[str, tuple[dict, str]] = {}
+        activity_iris: set[str] = set()
         for p in items:
             all_agents.update(p.agents)
-        agents = _resolve_agents(all_agents)
-        activities = _resolve_activities(items, batch.can_define)
+            activity_iris.update(p.activities)
+        prefetched = _prefetch(verb_iris, all_agents, activity_iris)
+        verbs = _resolve_verbs(verb_iris, prefetched[0])
+        agents = _resolve_agents(all_agents, prefetched[1])
+        activities = _resolve_activities(items, batch.can_define, prefetched[2])
         voids = self._check_voiding(items)
 
         adapt_uuid, adapt_time = _adapters()
