@@ -105,5 +105,20 @@ class BaseTestCase(TestCase):
         RoleGrant.objects.create(user=user, role=role, unit=unit)
         return user
 
+    @classmethod
+    def load_dan_phuong_history(cls):
+        """Load the real Hà Nội map, old units included, and the persona ``dp_admin``.
+
+        ``dp_admin`` is commune admin of today's xã Đan Phượng (09784), which
+        took over the former xã Thượng Mỗ (old:09814) whole. Returns that
+        former commune.
+        """
+        from org.mapload import load_units
+        from org.models import Unit
+
+        load_units(["01"])
+        cls.dp_admin = cls.make_user("dp_admin", Role.COMMUNE_ADMIN, Unit.objects.get(code="09784"))
+        return Unit.objects.get(code="old:09814")
+
     def login(self, user: User) -> None:
         self.client.force_login(user)

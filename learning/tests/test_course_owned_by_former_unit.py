@@ -2,21 +2,16 @@
 
 from django.urls import reverse
 
-from accounts.models import Role
 from hocvuso.testing import BaseTestCase
 from learning import permissions
 from learning.tests.factories import make_course
-from org.mapload import load_units
-from org.models import Unit
 
 
 class CourseOwnedByFormerUnitTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        load_units(["01"])
-        thuong_mo = Unit.objects.get(code="old:09814")  # went wholly into today's xã Đan Phượng
-        cls.dp_admin = cls.make_user("dp_admin", Role.COMMUNE_ADMIN, Unit.objects.get(code="09784"))
+        thuong_mo = cls.load_dan_phuong_history()
         cls.course, cls.lessons = make_course(owner=thuong_mo, key="khoa-hoc-xa-cu")
 
     def test_the_commune_that_took_the_former_commune_over_may_author_its_course(self):

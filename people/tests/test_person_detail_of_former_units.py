@@ -2,10 +2,7 @@
 
 from accounts import access
 from accounts.access import Perm
-from accounts.models import Role
 from hocvuso.testing import BaseTestCase
-from org.mapload import load_units
-from org.models import Unit
 from people.actions import create_person
 from people.selectors import person_detail
 
@@ -14,9 +11,7 @@ class PersonDetailOfFormerUnitsTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        load_units(["01"])
-        thuong_mo = Unit.objects.get(code="old:09814")  # went wholly into today's xã Đan Phượng
-        cls.dp_admin = cls.make_user("dp_admin", Role.COMMUNE_ADMIN, Unit.objects.get(code="09784"))
+        thuong_mo = cls.load_dan_phuong_history()
         cls.person = create_person(
             full_name="Nguyễn Văn Cũ", unit=thuong_mo, group=cls.groups["cong-chuc"], cccd="001085012345"
         )
