@@ -206,20 +206,32 @@ def _prefetch(verbs: set[str], agents: Iterable[str], activities: Iterable[str])
     )
     q = connection.ops.quote_name
     parts, params = [], []
+    postgres = connection.vendor == "postgresql"
     for kind, (model, key, keys, definition) in enumerate(wanted):
         if keys:
-            marks = ", ".join(["%s"] * len(keys))
+            # On PostgreSQL one array parameter keeps the text constant, so the
+            # server prepares the query once per connection.
+            match = "= ANY(%s::text[])" if postgres else "IN (" + ", ".join(["%s"] * len(keys)) + ")"
             parts.append(
                 f"SELECT {kind}, {q(key)}, {q('id')}, {definition} FROM {q(model._meta.db_table)} "
-                f"WHERE {q(key)} IN ({marks})"
+                f"WHERE {q(key)} {match}"
             )
-            params.extend(keys)
+            if postgres:
+                params.append(keys)
+            else:
+                params.extend(keys)
     out: dict[int, dict] = {0: {}, 1: {}, 2: {}}
-    if parts:
+    if not parts:
+        return out
+    sql = " UNION ALL ".join(parts)
+    if postgres:
+        found = _pg_execute(sql, params, True)
+    else:
         with connection.cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(parts), params)
-            for kind, key, pk, definition in cursor.fetchall():
-                out[kind][key] = (pk, definition) if kind == 2 else pk
+            cursor.execute(sql, params)
+            found = cursor.fetchall()
+    for kind, key, pk, definition in found:
+        out[kind][key] = (pk, definition) if kind == 2 else pk
     return out
 
 
@@ -385,13 +397,38 @@ def _column_type(model, column: str, cache: dict = {}) -> str:  # noqa: B006 - a
     return cache[key]
 
 
+# Up to this many rows go to PostgreSQL as VALUES (cheapest for the server to
+# plan); more travel as one array per column through unnest, so the statement
+# text stays short and constant however many rows there are.
+_VALUES_MAX = 20
+
+
+def _pg_source(types: Sequence[str], rows: list[tuple]) -> tuple[str, list]:
+    """Rows as a PostgreSQL row source (SQL and parameters), each column cast to its type."""
+    if len(rows) <= _VALUES_MAX:
+        one = "(" + ", ".join(f"%s::{t}" for t in types) + ")"
+        return "VALUES " + ", ".join([one] * len(rows)), [x for row in rows for x in row]
+    arrays = ", ".join(f"%b::{t}[]" for t in types)
+    return f"SELECT * FROM unnest({arrays})", [list(col) for col in zip(*rows, strict=True)]
+
+
+def _pg_execute(sql: str, params: list, fetch: bool) -> list[tuple]:
+    import psycopg
+
+    # A server-binding cursor with binary parameters: the JSON text goes out
+    # as is, with no quoting into the statement (Django's cursors bind on the
+    # client side).
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall() if fetch else []
+
+
 def _insert(
     model, columns: Sequence[str], rows: list[tuple], returning: Sequence[str] = (), on_conflict: str | None = None
 ) -> list[tuple]:
     """INSERT many rows in one statement per chunk, bypassing model instances (the hot path of ingestion).
 
-    On PostgreSQL the rows travel as one array per column (``unnest``), so the
-    statement text stays short and constant however many rows there are.
     With ``on_conflict`` (a unique column), rows that would repeat a stored
     value are skipped and only the inserted ones are returned: no savepoint
     and no failed statement are needed to detect them.
@@ -404,19 +441,10 @@ def _insert(
         tail += " RETURNING " + ", ".join(q(c) for c in returning)
     out: list[tuple] = []
     if connection.vendor == "postgresql":
-        import psycopg
-
-        # A server-binding cursor with binary parameters: the JSON text goes
-        # out as is, with no quoting into the statement (Django's cursors
-        # bind on the client side).
-        connection.ensure_connection()
-        arrays = ", ".join(f"%b::{_column_type(model, c)}[]" for c in columns)
-        sql = f"INSERT INTO {table} ({cols}) SELECT * FROM unnest({arrays}){tail}"
-        with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-            for i in range(0, len(rows), _CHUNK):
-                cursor.execute(sql, [list(col) for col in zip(*rows[i : i + _CHUNK], strict=True)])
-                if returning:
-                    out.extend(cursor.fetchall())
+        types = [_column_type(model, c) for c in columns]
+        for i in range(0, len(rows), _CHUNK):
+            source, params = _pg_source(types, rows[i : i + _CHUNK])
+            out.extend(_pg_execute(f"INSERT INTO {table} ({cols}) {source}{tail}", params, bool(returning)))
         return out
     with connection.cursor() as cursor:
         one = "(" + ", ".join(["%s"] * len(columns)) + ")"
@@ -426,6 +454,39 @@ def _insert(
             cursor.execute(sql, [x for row in chunk for x in row])
             if returning:
                 out.extend(cursor.fetchall())
+    return out
+
+
+def _insert_statements_pg(
+    rows: list[tuple], related: dict[uuid.UUID, tuple[list[int], list[int]]]
+) -> list[tuple[int, uuid.UUID]]:
+    """Statements and their related-agent and related-activity rows, one SQL statement per chunk (PostgreSQL).
+
+    ``related`` maps a statement's uuid to (agent ids, activity ids). The
+    related rows join the statements the insert returns, so a statement
+    skipped as already stored gets none; one round trip instead of three.
+    """
+    q = connection.ops.quote_name
+    cols = ", ".join(q(c) for c in _STATEMENT_COLUMNS)
+    types = [_column_type(Statement, c) for c in _STATEMENT_COLUMNS]
+    out: list[tuple[int, uuid.UUID]] = []
+    for i in range(0, len(rows), _CHUNK):
+        chunk = rows[i : i + _CHUNK]
+        source, params = _pg_source(types, chunk)
+        sql = (
+            f"WITH s AS (INSERT INTO {q(Statement._meta.db_table)} ({cols}) {source} "
+            f"ON CONFLICT ({q('statement_id')}) DO NOTHING RETURNING {q('id')}, {q('statement_id')})"
+        )
+        for n, (model, column) in enumerate(((StatementAgent, "agent_id"), (StatementActivity, "activity_id"))):
+            pairs = [(dim, row[0]) for row in chunk for dim in related.get(row[0], ((), ()))[n]]
+            if pairs:
+                pair_source, pair_params = _pg_source(("bigint", "uuid"), pairs)
+                sql += (
+                    f", r{n} AS (INSERT INTO {q(model._meta.db_table)} ({q(column)}, {q('statement_id')}) "
+                    f"SELECT x.dim, s.id FROM ({pair_source}) AS x(dim, sid) JOIN s ON s.statement_id = x.sid)"
+                )
+                params += pair_params
+        out.extend(_pg_execute(sql + " SELECT id, statement_id FROM s", params, True))
     return out
 
 
@@ -475,7 +536,17 @@ class DatabaseStore:
             )
             for p in items
         ]
-        pks = _insert(Statement, _STATEMENT_COLUMNS, rows, returning=("id", "statement_id"), on_conflict="statement_id")
+        if connection.vendor == "postgresql":
+            related = {
+                p.uuid: ([agents[k] for k in p.related_agents], [activities[i] for i in p.related_activities])
+                for p in items
+                if p.related_agents or p.related_activities
+            }
+            pks = _insert_statements_pg(rows, related)
+        else:
+            pks = _insert(
+                Statement, _STATEMENT_COLUMNS, rows, returning=("id", "statement_id"), on_conflict="statement_id"
+            )
         pk_of = {_uuid_key(sid): pk for pk, sid in pks}
         if len(pk_of) < len(items):
             # Some ids were already stored: identical statements are a no-op,
@@ -483,18 +554,19 @@ class DatabaseStore:
             self._check_duplicates([p for p in items if p.uuid.hex not in pk_of])
             items = [p for p in items if p.uuid.hex in pk_of]
 
-        extra_agents = []
-        extra_activities = []
-        for p in items:
-            pk = pk_of[p.uuid.hex]
-            for key in p.related_agents:
-                extra_agents.append((agents[key], pk))
-            for iri in p.related_activities:
-                extra_activities.append((activities[iri], pk))
-        if extra_agents:
-            _insert(StatementAgent, ("agent_id", "statement_id"), extra_agents)
-        if extra_activities:
-            _insert(StatementActivity, ("activity_id", "statement_id"), extra_activities)
+        if connection.vendor != "postgresql":  # PostgreSQL inserted them with the statements
+            extra_agents = []
+            extra_activities = []
+            for p in items:
+                pk = pk_of[p.uuid.hex]
+                for key in p.related_agents:
+                    extra_agents.append((agents[key], pk))
+                for iri in p.related_activities:
+                    extra_activities.append((activities[iri], pk))
+            if extra_agents:
+                _insert(StatementAgent, ("agent_id", "statement_id"), extra_agents)
+            if extra_activities:
+                _insert(StatementActivity, ("activity_id", "statement_id"), extra_activities)
         if voids:
             Voiding.objects.bulk_create(
                 [
