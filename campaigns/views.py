@@ -49,6 +49,30 @@ def _errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
+def _form_page(request, form, *, title, act, campaign=None):
+    """A form page: on a valid POST, ``act(cleaned_data)`` calls one action and returns where to go next;
+    the action's ValidationError goes back on the form, by field where it names one."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            return act(form.cleaned_data)
+        except ValidationError as exc:
+            _errors(form, exc)
+    context = {"form": form, "title": title}
+    if campaign is not None:
+        context["campaign"] = campaign
+    return render(request, "campaigns/form.html", context)
+
+
+def _on_campaign(request, campaign, action):
+    """The ``act`` of a form that feeds its fields to an action on the campaign, then shows the campaign."""
+
+    def act(data):
+        action(campaign=campaign, actor=request.user, **data)
+        return redirect("campaigns:detail", campaign.slug)
+
+    return act
+
+
 def _manageable(request, slug):
     campaign = selectors.get_campaign(request.user, slug)
     if not selectors.can_manage(request.user, campaign):
@@ -76,16 +100,14 @@ def index(request):
 def create(request):
     if not access.has_perm(request.user, Perm.MANAGE_PEOPLE):
         raise Http404
+
+    def act(data):
+        campaign = actions.create_campaign(actor=request.user, **data)
+        messages.success(request, _("Campaign created. Now add the segments of its target population."))
+        return redirect("campaigns:detail", campaign.slug)
+
     form = forms.CampaignForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            campaign = actions.create_campaign(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _errors(form, exc)
-        else:
-            messages.success(request, _("Campaign created. Now add the segments of its target population."))
-            return redirect("campaigns:detail", campaign.slug)
-    return render(request, "campaigns/form.html", {"form": form, "title": _("New campaign")})
+    return _form_page(request, form, title=_("New campaign"), act=act)
 
 
 @login_required
@@ -121,31 +143,25 @@ def edit(request, slug):
     campaign = _manageable(request, slug)
     initial = {f: getattr(campaign, f) for f in ("name", "description", "starts_on", "ends_on", "completion_courses")}
     form = forms.CampaignEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_campaign(campaign=campaign, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _errors(form, exc)
-        else:
-            return redirect("campaigns:detail", campaign.slug)
-    return render(request, "campaigns/form.html", {"form": form, "title": _("Edit the campaign"), "campaign": campaign})
+    return _form_page(
+        request,
+        form,
+        title=_("Edit the campaign"),
+        campaign=campaign,
+        act=_on_campaign(request, campaign, actions.update_campaign),
+    )
 
 
 @login_required
 def rule_add(request, slug):
     campaign = _manageable(request, slug)
     form = forms.RuleForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.add_rule(campaign=campaign, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _errors(form, exc)
-        else:
-            return redirect("campaigns:detail", campaign.slug)
-    return render(
+    return _form_page(
         request,
-        "campaigns/form.html",
-        {"form": form, "title": _("Add a segment of the population"), "campaign": campaign},
+        form,
+        title=_("Add a segment of the population"),
+        campaign=campaign,
+        act=_on_campaign(request, campaign, actions.add_rule),
     )
 
 
@@ -165,14 +181,13 @@ def rule_delete(request, slug, pk):
 def target_add(request, slug):
     campaign = _manageable(request, slug)
     form = forms.TargetForm(request.POST or None, user=request.user, campaign=campaign)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.add_target(campaign=campaign, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _errors(form, exc)
-        else:
-            return redirect("campaigns:detail", campaign.slug)
-    return render(request, "campaigns/form.html", {"form": form, "title": _("Add a target"), "campaign": campaign})
+    return _form_page(
+        request,
+        form,
+        title=_("Add a target"),
+        campaign=campaign,
+        act=_on_campaign(request, campaign, actions.add_target),
+    )
 
 
 @login_required
@@ -188,14 +203,12 @@ def courses(request, slug):
     campaign = _manageable(request, slug)
     chosen = [str(c) for c in campaign.courses.values_list("course_id", flat=True)]
     form = forms.CoursesForm(request.POST or None, initial={"courses": chosen})
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.set_courses(campaign=campaign, course_ids=form.cleaned_data["courses"], actor=request.user)
-        except ValidationError as exc:
-            _errors(form, exc)
-        else:
-            return redirect("campaigns:detail", campaign.slug)
-    return render(request, "campaigns/form.html", {"form": form, "title": _("Courses to take"), "campaign": campaign})
+
+    def act(data):
+        actions.set_courses(campaign=campaign, course_ids=data["courses"], actor=request.user)
+        return redirect("campaigns:detail", campaign.slug)
+
+    return _form_page(request, form, title=_("Courses to take"), campaign=campaign, act=act)
 
 
 @login_required
@@ -309,30 +322,25 @@ def classes(request, slug):
 def class_create(request, slug):
     campaign = _manageable(request, slug)
     form = forms.ClassForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            klass = actions.create_class(campaign=campaign, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _errors(form, exc)
-        else:
-            return redirect("campaigns:class", campaign.slug, klass.code)
-    return render(request, "campaigns/form.html", {"form": form, "title": _("Open a class"), "campaign": campaign})
+
+    def act(data):
+        klass = actions.create_class(campaign=campaign, actor=request.user, **data)
+        return redirect("campaigns:class", campaign.slug, klass.code)
+
+    return _form_page(request, form, title=_("Open a class"), campaign=campaign, act=act)
 
 
 @login_required
 def venue_create(request, slug):
     campaign = _manageable(request, slug)
     form = forms.VenueForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        unit = data.pop("unit_code")
-        try:
-            actions.create_venue(unit=unit, actor=request.user, **data)
-        except ValidationError as exc:
-            _errors(form, exc)
-        else:
-            return redirect("campaigns:classes", campaign.slug)
-    return render(request, "campaigns/form.html", {"form": form, "title": _("Add a venue"), "campaign": campaign})
+
+    def act(data):
+        data = dict(data)
+        actions.create_venue(unit=data.pop("unit_code"), actor=request.user, **data)
+        return redirect("campaigns:classes", campaign.slug)
+
+    return _form_page(request, form, title=_("Add a venue"), campaign=campaign, act=act)
 
 
 @login_required
@@ -429,22 +437,15 @@ def learner_move(request, slug, code, pk):
         ClassEnrolment.objects.select_related("member__person"), pk=pk, klass_id=klass.pk, left_at__isnull=True
     )
     form = forms.MoveLearnerForm(request.POST or None, enrolment=enrolment)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.move_learner(enrolment=enrolment, to_class=form.cleaned_data["to_class"], actor=request.user)
-        except ValidationError as exc:
-            _errors(form, exc)
-        else:
-            messages.success(request, _("%(name)s moved.") % {"name": enrolment.member.person.full_name})
-            return redirect("campaigns:class", campaign.slug, klass.code)
-    return render(
-        request,
-        "campaigns/form.html",
-        {
-            "form": form,
-            "campaign": campaign,
-            "title": _("Move %(name)s to another class") % {"name": enrolment.member.person.full_name},
-        },
+    name = enrolment.member.person.full_name
+
+    def act(data):
+        actions.move_learner(enrolment=enrolment, to_class=data["to_class"], actor=request.user)
+        messages.success(request, _("%(name)s moved.") % {"name": name})
+        return redirect("campaigns:class", campaign.slug, klass.code)
+
+    return _form_page(
+        request, form, title=_("Move %(name)s to another class") % {"name": name}, campaign=campaign, act=act
     )
 
 
@@ -452,23 +453,20 @@ def learner_move(request, slug, code, pk):
 def session_add(request, slug, code):
     campaign, klass, _manage = _class_for(request, slug, code, manage_only=True)
     form = forms.SessionForm(request.POST or None, venues=selectors.venues_for(campaign))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.add_session(
-                klass=klass,
-                starts_at=data["starts_at"],
-                ends_at=data["ends_at"],
-                venue=data["venue"],
-                instructors=data["instructors"],
-                title=data["title"],
-                actor=request.user,
-            )
-        except ValidationError as exc:
-            _errors(form, exc)
-        else:
-            return redirect("campaigns:class", campaign.slug, klass.code)
-    return render(request, "campaigns/form.html", {"form": form, "title": _("Add a session"), "campaign": campaign})
+
+    def act(data):
+        actions.add_session(
+            klass=klass,
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            venue=data["venue"],
+            instructors=data["instructors"],
+            title=data["title"],
+            actor=request.user,
+        )
+        return redirect("campaigns:class", campaign.slug, klass.code)
+
+    return _form_page(request, form, title=_("Add a session"), campaign=campaign, act=act)
 
 
 def _session_for(request, slug, pk):
@@ -550,16 +548,14 @@ def _contest_for(request, slug, cslug):
 def contest_create(request, slug):
     campaign = _manageable(request, slug)
     form = forms.ContestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def act(data):
+        data = dict(data)
         data["judges"] = data.pop("judges_names")
-        try:
-            contest = actions.create_contest(campaign=campaign, actor=request.user, **data)
-        except ValidationError as exc:
-            _errors(form, exc)
-        else:
-            return redirect("campaigns:contest", campaign.slug, contest.slug)
-    return render(request, "campaigns/form.html", {"form": form, "title": _("New contest"), "campaign": campaign})
+        contest = actions.create_contest(campaign=campaign, actor=request.user, **data)
+        return redirect("campaigns:contest", campaign.slug, contest.slug)
+
+    return _form_page(request, form, title=_("New contest"), campaign=campaign, act=act)
 
 
 @login_required

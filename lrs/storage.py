@@ -7,8 +7,9 @@ implementation of the same few methods. :class:`DatabaseStore` keeps them in
 the project database (SQLite or PostgreSQL) through the ORM.
 
 Writes are batched: one transaction per request, dimension rows (agents,
-verbs, activities) resolved in bulk through small per-process caches, one
-multi-row insert for the statements and one for their extra index rows.
+verbs, activities) resolved in bulk through small per-process caches and one
+lookup, then the statements and their extra index rows in one multi-row
+insert each (one SQL statement in all on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -235,18 +236,19 @@ def _prefetch(verbs: set[str], agents: Iterable[str], activities: Iterable[str])
     return out
 
 
-def _insert_new(model, key: str, rows: list[tuple], columns: Sequence[str]) -> dict:
-    """Insert dimension rows (sorted by key, first column) unless present; {key: id} of all of them.
+def _insert_new(model, key: str, rows: list[tuple], columns: Sequence[str], read: Sequence[str] = ("id",)) -> dict:
+    """Insert dimension rows (key first) unless present; {key: id} or, with several ``read`` fields, {key: tuple}.
 
-    A row another transaction inserted meanwhile is skipped by the insert and
-    read back, so concurrent batches bringing the same new learner both succeed.
+    Rows go in sorted by key (see above). A row another transaction inserted
+    meanwhile is skipped by the insert and read back as it was stored, so
+    concurrent batches bringing the same new learner both succeed.
     """
     rows = sorted(rows)
-    ids = dict(_insert(model, columns, rows, returning=(key, "id"), on_conflict=key))
-    late = [r[0] for r in rows if r[0] not in ids]
+    found = _insert(model, columns, rows, returning=(key, *read), on_conflict=key)
+    late = {r[0] for r in rows} - {r[0] for r in found}
     if late:
-        ids.update(model.objects.filter(**{f"{key}__in": late}).values_list(key, "id"))
-    return ids
+        found += list(model.objects.filter(**{f"{key}__in": late}).values_list(key, *read))
+    return {r[0]: r[1] if len(read) == 1 else r[1:] for r in found}
 
 
 def _resolve_verbs(iris: set[str], prefetched: dict[str, int]) -> dict[str, int]:
@@ -315,25 +317,15 @@ def _resolve_activities(
         new = missing - fetched.keys()
         if new:
             now = connection.ops.adapt_datetimefield_value(timezone.now())
-            texts = {}
+            rows = []
             for iri in new:
                 merged = None
                 for d in wanted[iri]:
                     merged = S.merge_definition(merged, d) if can_define or merged is None else merged
-                texts[iri] = S.dumps(merged) if merged else ""
-            rows = sorted((i, texts[i], now) for i in new)
-            inserted = _insert(
-                Activity, ("iri", "definition", "updated_at"), rows, returning=("iri", "id"), on_conflict="iri"
+                rows.append((iri, S.dumps(merged) if merged else "", now))
+            fetched.update(
+                _insert_new(Activity, "iri", rows, ("iri", "definition", "updated_at"), read=("id", "definition"))
             )
-            fetched.update({iri: (pk, texts[iri]) for iri, pk in inserted})
-            late = new - fetched.keys()
-            if late:  # inserted meanwhile by a concurrent batch: read back as it was stored
-                fetched.update(
-                    {
-                        iri: (pk, d)
-                        for iri, pk, d in Activity.objects.filter(iri__in=late).values_list("iri", "id", "definition")
-                    }
-                )
         known.update(fetched)
     # Merge the definitions this batch brings into existing canonical ones.
     changed: dict[str, tuple[int, str]] = {}
@@ -457,19 +449,32 @@ def _insert(
     return out
 
 
-def _insert_statements_pg(
-    rows: list[tuple], related: dict[uuid.UUID, tuple[list[int], list[int]]]
-) -> list[tuple[int, uuid.UUID]]:
-    """Statements and their related-agent and related-activity rows, one SQL statement per chunk (PostgreSQL).
+def _insert_statements(rows: list[tuple], related: dict) -> list[tuple]:
+    """Statement rows and their related-agent and related-activity rows; (id, statement_id) of those inserted.
 
-    ``related`` maps a statement's uuid to (agent ids, activity ids). The
-    related rows join the statements the insert returns, so a statement
-    skipped as already stored gets none; one round trip instead of three.
+    ``related`` maps a statement's uuid (as in its row) to (agent ids,
+    activity ids). A statement skipped as already stored gets no related rows.
+    On PostgreSQL it all goes in one SQL statement per chunk: data-modifying
+    CTEs join the related rows to the ids the insert returns, one round trip
+    instead of three.
     """
+    if connection.vendor != "postgresql":
+        pks = _insert(Statement, _STATEMENT_COLUMNS, rows, returning=("id", "statement_id"), on_conflict="statement_id")
+        pk_of = {_uuid_key(sid): pk for pk, sid in pks}
+        for n, (model, column) in enumerate(_RELATED):
+            pairs = [
+                (dim, pk_of[_uuid_key(sid)])
+                for sid, dims in related.items()
+                if _uuid_key(sid) in pk_of
+                for dim in dims[n]
+            ]
+            if pairs:
+                _insert(model, (column, "statement_id"), pairs)
+        return pks
     q = connection.ops.quote_name
     cols = ", ".join(q(c) for c in _STATEMENT_COLUMNS)
     types = [_column_type(Statement, c) for c in _STATEMENT_COLUMNS]
-    out: list[tuple[int, uuid.UUID]] = []
+    out: list[tuple] = []
     for i in range(0, len(rows), _CHUNK):
         chunk = rows[i : i + _CHUNK]
         source, params = _pg_source(types, chunk)
@@ -477,8 +482,8 @@ def _insert_statements_pg(
             f"WITH s AS (INSERT INTO {q(Statement._meta.db_table)} ({cols}) {source} "
             f"ON CONFLICT ({q('statement_id')}) DO NOTHING RETURNING {q('id')}, {q('statement_id')})"
         )
-        for n, (model, column) in enumerate(((StatementAgent, "agent_id"), (StatementActivity, "activity_id"))):
-            pairs = [(dim, row[0]) for row in chunk for dim in related.get(row[0], ((), ()))[n]]
+        for n, (model, column) in enumerate(_RELATED):
+            pairs = [(dim, row[0]) for row in chunk if row[0] in related for dim in related[row[0]][n]]
             if pairs:
                 pair_source, pair_params = _pg_source(("bigint", "uuid"), pairs)
                 sql += (
@@ -488,6 +493,9 @@ def _insert_statements_pg(
                 params += pair_params
         out.extend(_pg_execute(sql + " SELECT id, statement_id FROM s", params, True))
     return out
+
+
+_RELATED = ((StatementAgent, "agent_id"), (StatementActivity, "activity_id"))
 
 
 # --- the database implementation ------------------------------------------------------------
@@ -536,37 +544,17 @@ class DatabaseStore:
             )
             for p in items
         ]
-        if connection.vendor == "postgresql":
-            related = {
-                p.uuid: ([agents[k] for k in p.related_agents], [activities[i] for i in p.related_activities])
-                for p in items
-                if p.related_agents or p.related_activities
-            }
-            pks = _insert_statements_pg(rows, related)
-        else:
-            pks = _insert(
-                Statement, _STATEMENT_COLUMNS, rows, returning=("id", "statement_id"), on_conflict="statement_id"
-            )
+        related = {
+            row[0]: ([agents[k] for k in p.related_agents], [activities[i] for i in p.related_activities])
+            for p, row in zip(items, rows, strict=True)
+            if p.related_agents or p.related_activities
+        }
+        pks = _insert_statements(rows, related)
         pk_of = {_uuid_key(sid): pk for pk, sid in pks}
         if len(pk_of) < len(items):
             # Some ids were already stored: identical statements are a no-op,
             # a different one is a conflict (and the transaction rolls back).
             self._check_duplicates([p for p in items if p.uuid.hex not in pk_of])
-            items = [p for p in items if p.uuid.hex in pk_of]
-
-        if connection.vendor != "postgresql":  # PostgreSQL inserted them with the statements
-            extra_agents = []
-            extra_activities = []
-            for p in items:
-                pk = pk_of[p.uuid.hex]
-                for key in p.related_agents:
-                    extra_agents.append((agents[key], pk))
-                for iri in p.related_activities:
-                    extra_activities.append((activities[iri], pk))
-            if extra_agents:
-                _insert(StatementAgent, ("agent_id", "statement_id"), extra_agents)
-            if extra_activities:
-                _insert(StatementActivity, ("activity_id", "statement_id"), extra_activities)
         if voids:
             Voiding.objects.bulk_create(
                 [
