@@ -92,11 +92,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets readers proceed while the import worker writes; the busy timeout
     # turns short lock waits into waits rather than "database is locked".
-    # Pages of a large database are read through a memory map (shared by every
-    # worker process, instead of each copying pages into a private cache that
-    # another process's write invalidates). SQLite caps the map at its
-    # compile-time maximum (about 2 GB).
-    SQLITE_MMAP_BYTES = env_int("SQLITE_MMAP_BYTES", 2**31)
+    # Pages are read with pread into each connection's cache, not through a
+    # memory map (set SQLITE_MMAP_BYTES to map). Measured on a growing LRS
+    # store (docs/lrs-performance.md): every write that extends the file makes
+    # each worker remap it and fault its pages in again, which cost more than
+    # the copies a map saves (ingest +25% at a million statements without it).
+    SQLITE_MMAP_BYTES = env_int("SQLITE_MMAP_BYTES", 0)
     # Copying the write-ahead log back into the database file (a checkpoint,
     # with an fsync) is done by `hocvuso sqlite_checkpointer`, which `serve`
     # starts beside the web workers, so no request waits for it. A writer
@@ -104,15 +105,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # the safety net when no checkpointer runs (management commands).
     SQLITE_WAL_AUTOCHECKPOINT_PAGES = env_int("SQLITE_WAL_AUTOCHECKPOINT_PAGES", 50_000)
     SQLITE_CHECKPOINT_SECONDS = env_float("SQLITE_CHECKPOINT_SECONDS", 0.5)
+    # After a complete checkpoint the log file is cut back to this size.
+    SQLITE_WAL_LIMIT_BYTES = env_int("SQLITE_WAL_LIMIT_BYTES", 64 * 1024 * 1024)
+    # Page size of a database file created from now on (an existing file keeps
+    # its own until VACUUMed). Random-key indexes (statement ids,
+    # registrations, learners) dirty one page per inserted row, and every
+    # dirty page is written twice (log, then checkpoint): 1 KB pages write a
+    # quarter of the bytes of SQLite's default 4 KB, and long statements spill
+    # into overflow pages instead of wasting the rest of a page.
+    SQLITE_PAGE_BYTES = env_int("SQLITE_PAGE_BYTES", 1024)
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
         "init_command": (
+            # Before journal_mode: that writes the header of a new file.
+            f"PRAGMA page_size={SQLITE_PAGE_BYTES}; "
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
             f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}; "
             f"PRAGMA wal_autocheckpoint={SQLITE_WAL_AUTOCHECKPOINT_PAGES}; "
-            # After a checkpoint the log is cut back to this size (bytes).
-            "PRAGMA journal_size_limit=67108864;"
+            f"PRAGMA journal_size_limit={SQLITE_WAL_LIMIT_BYTES};"
         ),
     }
     # A file rather than memory: the browser tests' live server answers

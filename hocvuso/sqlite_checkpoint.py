@@ -39,17 +39,18 @@ def checkpoint(conn: sqlite3.Connection) -> Checkpoint:
     return Checkpoint(busy=bool(busy), log_pages=max(log_pages, 0), copied_pages=max(copied, 0))
 
 
-def connect(path: str) -> sqlite3.Connection:
+def connect(path: str, wal_limit: int) -> sqlite3.Connection:
     conn = sqlite3.connect(path, timeout=5, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
-    # Cut the log file back after a complete checkpoint, as the web workers do.
-    conn.execute("PRAGMA journal_size_limit=67108864")
+    # Cut the log file back after a complete checkpoint, as the web workers do
+    # (SQLITE_WAL_LIMIT_BYTES).
+    conn.execute(f"PRAGMA journal_size_limit={int(wal_limit)}")
     return conn
 
 
-def run(path: str, *, interval: float, stop=lambda: False) -> None:
+def run(path: str, *, interval: float, wal_limit: int, stop=lambda: False) -> None:
     """Checkpoint ``path`` every ``interval`` seconds until ``stop()`` is true."""
-    conn = connect(path)
+    conn = connect(path, wal_limit)
     try:
         while not stop():
             started = time.monotonic()

@@ -24,7 +24,7 @@ def wal_database(tmp_path):
 
 def test_it_copies_every_logged_page_into_the_database_file(wal_database):
     path, _ = wal_database
-    conn = sqlite_checkpoint.connect(path)
+    conn = sqlite_checkpoint.connect(path, wal_limit=64 * 1024 * 1024)
     result = sqlite_checkpoint.checkpoint(conn)
     assert not result.busy
     assert result.log_pages > 0
@@ -39,7 +39,7 @@ def test_it_never_blocks_a_writer_that_is_in_the_middle_of_a_transaction(wal_dat
     path, writer = wal_database
     writer.execute("BEGIN IMMEDIATE")
     writer.execute("INSERT INTO t VALUES ('later')")
-    conn = sqlite_checkpoint.connect(path)
+    conn = sqlite_checkpoint.connect(path, wal_limit=64 * 1024 * 1024)
     result = sqlite_checkpoint.checkpoint(conn)  # PASSIVE: copies what is committed, returns at once
     assert result.copied_pages == result.log_pages
     writer.execute("COMMIT")
@@ -50,7 +50,9 @@ def test_it_never_blocks_a_writer_that_is_in_the_middle_of_a_transaction(wal_dat
 def test_it_runs_until_told_to_stop(wal_database):
     path, _ = wal_database
     rounds = []
-    sqlite_checkpoint.run(path, interval=0.01, stop=lambda: rounds.append(1) or len(rounds) > 3)
+    sqlite_checkpoint.run(
+        path, interval=0.01, wal_limit=64 * 1024 * 1024, stop=lambda: rounds.append(1) or len(rounds) > 3
+    )
     assert len(rounds) == 4
     conn = sqlite3.connect(path)
     _, log_pages, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 
 from django.conf import settings
@@ -28,4 +29,9 @@ class Command(BaseCommand):
         stopping = []
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stopping.append(True))
-        sqlite_checkpoint.run(str(db["NAME"]), interval=interval, stop=lambda: bool(stopping))
+        # Background upkeep yields the CPU to requests: a web worker holding
+        # the write lock must not wait behind a checkpoint's copying.
+        os.nice(10)
+        sqlite_checkpoint.run(
+            str(db["NAME"]), interval=interval, wal_limit=settings.SQLITE_WAL_LIMIT_BYTES, stop=lambda: bool(stopping)
+        )
