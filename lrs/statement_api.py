@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hocvuso.db import writer_turn
-from lrs import jws, progress
+from lrs import jws, progress, writer
 from lrs import statements as S
 from lrs import validation as v
 from lrs.auth import READ_SCOPES, WRITE_SCOPES, Principal
@@ -195,12 +195,21 @@ def record_statements(
         attachments=attachments or {},
     )
     try:
+        ids = writer.submit(batch, principal)
+    except writer.WriterGone as exc:
+        raise XapiError(503, f"the statement writer stopped before answering ({exc}); send the batch again") from None
+    return write_batch(batch, principal) if ids is None else ids
+
+
+def write_batch(batch: Batch, principal: Principal) -> list[str]:
+    """Store a prepared batch in one transaction (here, or in the SQLite writer process: lrs.writer)."""
+    try:
         with writer_turn(), transaction.atomic():
             # Summaries of the platform's learners change with their records.
-            stale = progress.voided_pairs(items)
+            stale = progress.voided_pairs(batch.items)
             ids = store.store(batch)
-            progress.refresh(stale | progress.pairs_of(items))
-            announce(items, principal=principal)
+            progress.refresh(stale | progress.pairs_of(batch.items))
+            announce(batch.items, principal=principal)
     except StoreError as exc:
         raise XapiError(exc.status, exc.message) from None
     return ids

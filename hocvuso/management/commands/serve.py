@@ -24,6 +24,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-checkpointer", action="store_true", help="Do not start the SQLite checkpointer (SQLite only)."
         )
+        parser.add_argument(
+            "--no-lrs-writer",
+            action="store_true",
+            help="Let each web worker store its own xAPI statements instead of one writer process (SQLite only).",
+        )
 
     def handle(self, *args, **opts):
         from gunicorn.app.base import BaseApplication
@@ -36,6 +41,9 @@ class Command(BaseCommand):
         if uses_sqlite and settings.SQLITE_CHECKPOINT_SECONDS > 0 and not opts["no_checkpointer"]:
             # Log checkpoints (and their fsync) off the request path: see hocvuso.sqlite_checkpoint.
             helpers.append(subprocess.Popen([sys.executable, "-m", "hocvuso.cli", "sqlite_checkpointer"]))
+        if uses_sqlite and settings.LRS_SINGLE_WRITER and not opts["no_lrs_writer"]:
+            # One process stores every worker's statement batches: see lrs.writer.
+            helpers.append(subprocess.Popen([sys.executable, "-m", "hocvuso.cli", "lrs_writer"]))
         uses_db_tasks = settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db")
         if uses_db_tasks and not opts["no_task_worker"]:
             # A separate process, so long imports never hold a web worker.

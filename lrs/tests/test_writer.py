@@ -1,0 +1,174 @@
+"""The SQLite statement writer (lrs.writer): workers hand it prepared batches; it stores them, or they store them."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import stat
+import tempfile
+import threading
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.conf import settings
+from django.db import connection, transaction
+from django.test import TransactionTestCase, override_settings
+
+from lrs import auth, storage, writer
+from lrs import validation as v
+from lrs.actions import create_client
+from lrs.auth import platform_principal
+from lrs.http import XapiError
+from lrs.models import Statement
+from lrs.statement_api import record_statements
+from lrs.tests.base import basic, new_id, statement
+
+pytestmark = pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3", reason="the writer is for SQLite"
+)
+
+
+class _Writer:
+    """``writer.serve`` in a thread on a socket of its own, as ``hocvuso lrs_writer`` runs it."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.server = writer.listen(path)
+        self.stopping = False
+        self.answered = None
+        self.thread = threading.Thread(target=self._run)
+
+    def _run(self):
+        try:
+            self.answered = writer.serve(self.server, stop=lambda: self.stopping, poll=0.05)
+        finally:
+            connection.close()
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopping = True
+        self.thread.join(timeout=10)
+        self.server.close()
+
+
+class WriterTest(TransactionTestCase):
+    def setUp(self):
+        storage.clear_caches()
+        auth.clear_cache()
+        self.dir = tempfile.TemporaryDirectory()
+        self.path = str(Path(self.dir.name) / "db.writer")
+        patcher = mock.patch.object(writer, "socket_path", return_value=self.path)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+        self.addCleanup(self.dir.cleanup)
+        row, secret = create_client(name="Sở GD&ĐT", scopes="all")
+        self.auth = basic(row.key, secret)
+
+    def post(self, body):
+        return self.client.post(
+            "/xapi/statements",
+            json.dumps(body),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=self.auth,
+            HTTP_X_EXPERIENCE_API_VERSION="1.0.3",
+        )
+
+    def test_a_posted_batch_is_stored_by_the_writer(self):
+        with _Writer(self.path) as w:
+            resp = self.post([statement(), statement()])
+        self.assertEqual(resp.status_code, 200, resp.content)
+        self.assertEqual(w.answered, 1)
+        self.assertEqual(sorted(str(s) for s in Statement.objects.values_list("statement_id", flat=True)),
+                         sorted(resp.json()))  # fmt: skip
+
+    def test_a_conflicting_statement_comes_back_as_409_from_the_writer(self):
+        sid = new_id()
+        with _Writer(self.path) as w:
+            self.assertEqual(self.post([statement(id=sid)]).status_code, 200)
+            resp = self.post([statement(id=sid, verb={"id": "http://adlnet.gov/expapi/verbs/failed"})])
+        self.assertEqual(resp.status_code, 409, resp.content)
+        self.assertIn(sid, resp.json()["error"]["message"])
+        self.assertEqual(w.answered, 2)
+        self.assertEqual(Statement.objects.count(), 1)
+
+    def test_a_batch_the_writer_refuses_leaves_nothing_behind(self):
+        sid = new_id()
+        with _Writer(self.path):
+            self.post([statement(id=sid)])
+            changed = statement(id=sid, verb={"id": "http://adlnet.gov/expapi/verbs/failed"})
+            resp = self.post([statement(), changed])
+        self.assertEqual(resp.status_code, 409)
+        self.assertEqual(Statement.objects.count(), 1)
+
+    def test_without_a_writer_the_worker_stores_the_batch_itself(self):
+        resp = self.post([statement()])
+        self.assertEqual(resp.status_code, 200, resp.content)
+        self.assertEqual(Statement.objects.count(), 1)
+
+    def test_inside_a_transaction_the_batch_is_stored_with_it_not_by_the_writer(self):
+        items = v.statements([statement()])
+        with _Writer(self.path) as w:
+            with self.assertRaises(RuntimeError), transaction.atomic():
+                record_statements(items, principal=platform_principal(), version=v.V1)
+                raise RuntimeError("the caller's transaction fails")
+        self.assertEqual(w.answered, 0)
+        self.assertEqual(Statement.objects.count(), 0)
+
+    def test_a_writer_that_stops_before_answering_gives_503(self):
+        fake = writer.listen(self.path)
+
+        def take_and_hang_up():
+            conn, _ = fake.accept()
+            conn.recv(4)
+            conn.close()
+
+        thread = threading.Thread(target=take_and_hang_up)
+        thread.start()
+        try:
+            with self.assertRaises(XapiError) as caught:
+                record_statements(v.statements([statement()]), principal=platform_principal(), version=v.V1)
+        finally:
+            thread.join(timeout=10)
+            fake.close()
+        self.assertEqual(caught.exception.status, 503)
+        self.assertIn("send the batch again", caught.exception.message)
+
+    def test_its_socket_is_readable_and_writable_by_its_owner_only(self):
+        server = writer.listen(self.path)
+        try:
+            self.assertEqual(stat.S_IMODE(os.stat(self.path).st_mode), 0o600)
+        finally:
+            server.close()
+
+    def test_a_stale_socket_file_is_replaced(self):
+        Path(self.path).write_text("left by a writer that was killed")
+        server = writer.listen(self.path)
+        try:
+            probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            probe.connect(self.path)
+            probe.close()
+        finally:
+            server.close()
+
+
+def test_the_socket_sits_beside_the_database_file():
+    name = str(settings.DATABASES["default"]["NAME"])
+    assert writer.socket_path() == name + ".writer"
+
+
+def test_a_socket_path_too_long_for_the_kernel_moves_to_the_temporary_directory():
+    long_name = "/srv/" + "x" * 120 + "/hocvuso.sqlite3"
+    with mock.patch.dict(settings.DATABASES["default"], {"NAME": long_name}):
+        path = writer.socket_path()
+    assert path.startswith(tempfile.gettempdir()) and path.endswith(".writer")
+    assert len(os.fsencode(path)) <= 100
+
+
+@override_settings(LRS_SINGLE_WRITER=False)
+def test_turned_off_there_is_no_writer():
+    assert writer.socket_path() is None

@@ -1,0 +1,180 @@
+"""One process writes the statement batches of the web workers on SQLite.
+
+SQLite lets one connection write at a time, and a commit by one connection
+empties the page cache of every other. With several web workers writing in
+turn, each batch therefore starts by reading back, page by page, the index
+pages it is about to change. On a store of a million statements those are
+spread over some 150 MB (statement ids, registrations, learners: random keys)
+and the ingest rate fell to 0.6 of the empty-store rate
+(docs/lrs-performance.md).
+
+So on SQLite ``serve`` starts ``hocvuso lrs_writer`` beside the web workers.
+The workers still parse, validate and prepare each batch; they hand the
+prepared batch to this process over a Unix socket, and it stores it through
+the same code as before (:func:`lrs.statement_api.write_batch`) on one
+long-lived connection whose cache stays warm. Nothing else changes: the batch
+is still one transaction, errors come back as the same 400/409 answers.
+
+A worker writes in-process, as before, when no writer answers (tests,
+``runserver``, management commands, the writer restarting) and when the batch
+is part of a larger transaction of its caller (the platform's own events), so
+that it commits or rolls back with it. Both paths queue on the same lock
+(:func:`hocvuso.db.writer_turn`).
+
+The protocol is a 4-byte length and a pickle, each way. The socket file is
+created readable and writable by its owner only: anyone who can connect to it
+could already write the database file beside it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import socket
+import struct
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+log = logging.getLogger(__name__)
+
+_HEADER = struct.Struct("!I")
+# Unix socket paths are limited to about 108 bytes.
+_MAX_PATH = 100
+
+
+class WriterGone(Exception):
+    """The writer took the batch but closed the connection before answering."""
+
+
+def socket_path() -> str | None:
+    """Where the writer listens for this database, or None when it does not apply (not SQLite, or turned off)."""
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] != "django.db.backends.sqlite3" or not settings.LRS_SINGLE_WRITER:
+        return None
+    name = str(db["NAME"])
+    if name in ("", ":memory:") or name.startswith("file:"):
+        return None
+    path = name + ".writer"
+    if len(os.fsencode(path)) > _MAX_PATH:
+        digest = hashlib.sha256(os.fsencode(os.path.abspath(name))).hexdigest()[:16]
+        path = str(Path(tempfile.gettempdir()) / f"hocvuso-{digest}.writer")
+    return path
+
+
+# --- the worker's side ---------------------------------------------------------------------------
+
+
+def submit(batch, principal) -> list[str] | None:
+    """Have the writer store ``batch``; its statement ids, or None when no writer answers (write in-process).
+
+    Raises :class:`lrs.http.XapiError` for a batch the store refuses, as the
+    in-process path does, and :class:`WriterGone` when the writer stopped
+    before answering (the batch may or may not be stored).
+    """
+    from lrs.http import XapiError
+
+    path = socket_path()
+    if path is None or connection.in_atomic_block:
+        return None
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        try:
+            sock.connect(path)
+        except (FileNotFoundError, ConnectionRefusedError):
+            return None
+        sock.settimeout(settings.LRS_WRITER_TIMEOUT_SECONDS)
+        _send(sock, (batch, principal))
+        try:
+            answer = _receive(sock)
+        except (EOFError, OSError) as exc:
+            raise WriterGone(str(exc) or "no answer") from None
+    finally:
+        sock.close()
+    if answer[0] == "ok":
+        return answer[1]
+    raise XapiError(answer[1], answer[2])
+
+
+# --- the writer's side ---------------------------------------------------------------------------
+
+
+def listen(path: str) -> socket.socket:
+    """A listening socket at ``path`` (a stale file from a stopped writer is replaced), owner-only."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    old = os.umask(0o177)
+    try:
+        sock.bind(path)
+    finally:
+        os.umask(old)
+    sock.listen(128)
+    return sock
+
+
+def serve(server: socket.socket, *, stop=lambda: False, poll: float = 0.5) -> int:
+    """Answer batches one at a time until ``stop()`` is true; returns how many were answered."""
+    with connection.cursor() as cursor:
+        # The point of this process: the pages a batch changes stay cached.
+        cursor.execute(f"PRAGMA cache_size=-{int(settings.LRS_WRITER_CACHE_KIB)}")
+    server.settimeout(poll)
+    answered = 0
+    while not stop():
+        try:
+            conn, _ = server.accept()
+        except TimeoutError:
+            continue
+        with conn:
+            conn.settimeout(settings.LRS_WRITER_TIMEOUT_SECONDS)
+            try:
+                batch, principal = _receive(conn)
+            except (EOFError, OSError, pickle.UnpicklingError) as exc:
+                log.warning("LRS writer: unreadable request (%s)", exc)
+                continue
+            answer = _write(batch, principal)
+            try:
+                _send(conn, answer)
+            except OSError as exc:  # the worker gave up waiting; the batch is stored
+                log.warning("LRS writer: could not answer (%s)", exc)
+            answered += 1
+    return answered
+
+
+def _write(batch, principal) -> tuple:
+    from lrs.http import XapiError
+    from lrs.statement_api import write_batch
+
+    try:
+        return ("ok", write_batch(batch, principal))
+    except XapiError as exc:
+        return ("error", exc.status, exc.message)
+    except Exception:
+        log.exception("LRS writer: storing a batch failed")
+        return ("error", 500, "the statement store failed; nothing was stored")
+
+
+def _send(sock: socket.socket, obj) -> None:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    sock.sendall(_HEADER.pack(len(data)) + data)
+
+
+def _receive(sock: socket.socket):
+    (size,) = _HEADER.unpack(_read(sock, _HEADER.size))
+    return pickle.loads(_read(sock, size))
+
+
+def _read(sock: socket.socket, size: int) -> bytes:
+    buf = bytearray()
+    while len(buf) < size:
+        chunk = sock.recv(min(size - len(buf), 1 << 20))
+        if not chunk:
+            raise EOFError("connection closed")
+        buf += chunk
+    return bytes(buf)
