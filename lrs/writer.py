@@ -43,6 +43,9 @@ from django.db import connection
 log = logging.getLogger(__name__)
 
 _HEADER = struct.Struct("!I")
+# A worker sends its whole batch as soon as it connects; one that stalls must
+# not hold up every other worker's writes for long.
+_RECEIVE_SECONDS = 5.0
 # Unix socket paths are limited to about 108 bytes.
 _MAX_PATH = 100
 
@@ -132,7 +135,7 @@ def serve(server: socket.socket, *, stop=lambda: False, poll: float = 0.5) -> in
         except TimeoutError:
             continue
         with conn:
-            conn.settimeout(settings.LRS_WRITER_TIMEOUT_SECONDS)
+            conn.settimeout(_RECEIVE_SECONDS)
             try:
                 batch, principal = _receive(conn)
             except (EOFError, OSError, pickle.UnpicklingError) as exc:

@@ -172,3 +172,17 @@ def test_a_socket_path_too_long_for_the_kernel_moves_to_the_temporary_directory(
 @override_settings(LRS_SINGLE_WRITER=False)
 def test_turned_off_there_is_no_writer():
     assert writer.socket_path() is None
+
+
+class StalledWorkerTest(TransactionTestCase):
+    def test_a_worker_that_connects_and_sends_nothing_does_not_hold_up_the_next(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = str(Path(tmp) / "db.writer")
+            with mock.patch.object(writer, "_RECEIVE_SECONDS", 0.2), _Writer(path) as w:
+                stalled = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                stalled.connect(path)
+                with mock.patch.object(writer, "socket_path", return_value=path):
+                    ids = record_statements(v.statements([statement()]), principal=platform_principal(), version=v.V1)
+                stalled.close()
+            self.assertEqual(w.answered, 1)
+            self.assertEqual([str(s) for s in Statement.objects.values_list("statement_id", flat=True)], ids)
