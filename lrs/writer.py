@@ -91,10 +91,10 @@ def submit(batch, principal) -> list[str] | None:
         except (FileNotFoundError, ConnectionRefusedError):
             return None
         sock.settimeout(settings.LRS_WRITER_TIMEOUT_SECONDS)
-        _send(sock, (batch, principal))
         try:
+            _send(sock, (batch, principal))
             answer = _receive(sock)
-        except (EOFError, OSError) as exc:
+        except (EOFError, OSError) as exc:  # closed, reset or timed out
             raise WriterGone(str(exc) or "no answer") from None
     finally:
         sock.close()
