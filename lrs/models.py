@@ -95,7 +95,12 @@ class LrsClient(models.Model):
 
     @staticmethod
     def generate_secret() -> str:
-        return secrets.token_urlsafe(32)
+        # URL-safe base64 may begin with "-", which command-line tools then
+        # take for an option (`-p -x…`): such secrets are drawn again.
+        while True:
+            secret = secrets.token_urlsafe(32)
+            if secret[0] != "-":
+                return secret
 
 
 class Agent(models.Model):

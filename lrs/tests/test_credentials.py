@@ -58,6 +58,11 @@ class AuthenticationTest(LrsTestCase):
             self.assertIn("xapi_version", caught.exception.message_dict)
         self.assertFalse(LrsClient.objects.filter(name="X").exists())
 
+    def test_a_secret_never_begins_with_a_dash_that_command_lines_would_take_for_an_option(self):
+        draws = iter(["-dash-first", "_fine-secret"])
+        with mock.patch("lrs.models.secrets.token_urlsafe", side_effect=lambda n: next(draws)):
+            self.assertEqual(LrsClient.generate_secret(), "_fine-secret")
+
     def test_only_a_digest_of_the_secret_is_stored(self):
         row = LrsClient.objects.get(pk=self.client_row.pk)
         self.assertNotIn(self.secret, row.secret_digest)
