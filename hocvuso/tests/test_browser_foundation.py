@@ -229,7 +229,8 @@ def test_signing_in_with_the_keyboard_alone(live_server, phone):
     def focused(prop: str = "id"):
         return page.evaluate(f"document.activeElement.{prop}")
 
-    assert focused() == "id_username"  # the form is ready to type into
+    # The form is ready to type into (autofocus applies once the page has loaded).
+    expect(page.locator("#id_username")).to_be_focused()
     page.keyboard.type("minh")
     page.keyboard.press("Tab")
     assert focused() == "id_password"
