@@ -42,23 +42,21 @@ def env_bool(name: str, default: bool, *, environ: Mapping[str, str] | None = No
 
 
 def env_int(name: str, default: int, *, environ: Mapping[str, str] | None = None) -> int:
-    environ = os.environ if environ is None else environ
-    if name not in environ:
-        return default
-    try:
-        return int(environ[name])
-    except ValueError:
-        raise EnvError(f"Environment variable {name}={environ[name]!r} is not an integer.") from None
+    return _env_parsed(name, default, int, "an integer", environ)
 
 
 def env_float(name: str, default: float, *, environ: Mapping[str, str] | None = None) -> float:
+    return _env_parsed(name, default, float, "a number", environ)
+
+
+def _env_parsed(name, default, parse, kind: str, environ: Mapping[str, str] | None):
     environ = os.environ if environ is None else environ
     if name not in environ:
         return default
     try:
-        return float(environ[name])
+        return parse(environ[name])
     except ValueError:
-        raise EnvError(f"Environment variable {name}={environ[name]!r} is not a number.") from None
+        raise EnvError(f"Environment variable {name}={environ[name]!r} is not {kind}.") from None
 
 
 def env_list(name: str, default: list[str], *, environ: Mapping[str, str] | None = None) -> list[str]:
