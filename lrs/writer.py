@@ -40,6 +40,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
+from lrs.http import XapiError
+
 log = logging.getLogger(__name__)
 
 _HEADER = struct.Struct("!I")
@@ -79,8 +81,6 @@ def submit(batch, principal) -> list[str] | None:
     in-process path does, and :class:`WriterGone` when the writer stopped
     before answering (the batch may or may not be stored).
     """
-    from lrs.http import XapiError
-
     path = socket_path()
     if path is None or connection.in_atomic_block:
         return None
@@ -151,7 +151,7 @@ def serve(server: socket.socket, *, stop=lambda: False, poll: float = 0.5) -> in
 
 
 def _write(batch, principal) -> tuple:
-    from lrs.http import XapiError
+    # Imported here: statement_api imports this module.
     from lrs.statement_api import write_batch
 
     try:
