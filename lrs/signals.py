@@ -17,7 +17,7 @@ statement_recorded = Signal()
 def announce(items, *, principal) -> None:
     if not statement_recorded.has_listeners():
         return
-    statements = [p.data for p in items]
+    statements = [p.stored() for p in items]
     transaction.on_commit(
         lambda: statement_recorded.send_robust(sender="lrs", statements=statements, principal=principal)
     )

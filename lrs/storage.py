@@ -572,7 +572,7 @@ class DatabaseStore:
                 ],
                 ignore_conflicts=True,
             )
-        return [p.data["id"] for p in batch.items]
+        return [p.id for p in batch.items]
 
     def _check_voiding(self, items: list[S.Prepared]) -> dict[uuid.UUID, int]:
         """Map each voiding statement's uuid to the row id it voids (when the target is stored and voidable)."""
@@ -609,7 +609,7 @@ class DatabaseStore:
             Statement.objects.filter(statement_id__in=[p.uuid for p in skipped]).values_list("statement_id", "data")
         )
         for p in skipped:
-            if p.uuid not in existing or not S.same(S.loads(existing[p.uuid]), p.original or p.data):
+            if p.uuid not in existing or not S.same(S.loads(existing[p.uuid]), p.submitted()):
                 raise Conflict(f"statement {p.uuid} is already stored with different content")
 
     # --- reads ------------------------------------------------------------------------------

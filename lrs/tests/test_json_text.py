@@ -26,3 +26,12 @@ class JsonTextTest(SimpleTestCase):
     def test_it_writes_compact_utf8_text(self):
         value = {"name": {"vi": "Bình dân học vụ số"}, "score": {"scaled": 0.85, "raw": 17}}
         assert S.dumps(value) == json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+    def test_it_keeps_a_long_integer_exact_in_text_and_below_the_64_bit_minimum(self):
+        raw = '{"n": -92233720368547758090, "vi": "Điểm"}'
+        assert S.loads(raw) == {"n": -92233720368547758090, "vi": "Điểm"}
+        assert S.loads(raw.encode()) == {"n": -92233720368547758090, "vi": "Điểm"}
+
+    def test_it_reads_numbers_shorter_than_nineteen_digits_and_long_digit_strings_alike(self):
+        raw = b'{"n": 123456789012345678, "s": "12345678901234567890123", "f": 0.5}'
+        assert S.loads(raw) == json.loads(raw)

@@ -96,6 +96,25 @@ class WriterTest(TransactionTestCase):
         self.assertEqual(w.answered, 2)
         self.assertEqual(Statement.objects.count(), 1)
 
+    def test_the_same_statement_sent_again_without_a_timestamp_is_no_conflict(self):
+        # The writer compares with the stored text, not the submitted dict:
+        # the timestamp the LRS filled in must not count as a difference.
+        sid = new_id()
+        with _Writer(self.path) as w:
+            self.assertEqual(self.post([statement(id=sid, timestamp=None)]).status_code, 200)
+            resp = self.post([statement(id=sid, timestamp=None)])
+        self.assertEqual(resp.status_code, 200, resp.content)
+        self.assertEqual(w.answered, 2)
+        self.assertEqual(Statement.objects.count(), 1)
+
+    def test_the_writer_answers_with_ids_as_the_client_spelled_them(self):
+        sid = new_id().upper()
+        with _Writer(self.path):
+            resp = self.post([statement(id=sid), statement(id=None)])
+        self.assertEqual(resp.status_code, 200, resp.content)
+        self.assertEqual(resp.json()[0], sid)
+        self.assertEqual(Statement.objects.count(), 2)
+
     def test_a_batch_the_writer_refuses_leaves_nothing_behind(self):
         sid = new_id()
         with _Writer(self.path):

@@ -51,7 +51,10 @@ class Command(BaseCommand):
                 subprocess.Popen([sys.executable, "-m", "hocvuso.cli", "db_worker", "--queue-name", "default"])
             )
 
+        from hocvuso.process import settle_heap
         from hocvuso.wsgi import application
+
+        settle_heap()  # before the workers are forked from this process
 
         options = {
             "bind": f"{opts['host']}:{opts['port']}",

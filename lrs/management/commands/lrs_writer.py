@@ -6,6 +6,7 @@ import signal
 
 from django.core.management.base import BaseCommand, CommandError
 
+from hocvuso.process import settle_heap
 from lrs import writer
 
 
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stopping.append(True))
         server = writer.listen(path)
+        settle_heap()
         self.stdout.write(f"LRS writer listening on {path}")
         try:
             writer.serve(server, stop=lambda: bool(stopping))
