@@ -188,6 +188,17 @@ def test_a_socket_path_too_long_for_the_kernel_moves_to_the_temporary_directory(
     assert len(os.fsencode(path)) <= 100
 
 
+@pytest.mark.django_db
+def test_at_start_it_reads_every_index_a_batch_inserts_into_partial_ones_included():
+    with connection.cursor() as cursor:
+        indexes = "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'lrs_statement'"
+        cursor.execute(indexes + " AND sql LIKE '%WHERE%'")
+        assert cursor.fetchone()[0] >= 4
+        cursor.execute(indexes)
+        on_statements = cursor.fetchone()[0]
+        assert writer.warm_cache(cursor) > on_statements
+
+
 @override_settings(LRS_SINGLE_WRITER=False)
 def test_turned_off_there_is_no_writer():
     assert writer.socket_path() is None
