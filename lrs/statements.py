@@ -107,7 +107,7 @@ class Prepared:
         # client gave none.
         st = self.stored()
         if not self.timestamp_given:
-            st.pop("timestamp", None)
+            st = {k: x for k, x in st.items() if k != "timestamp"}
         return st
 
     def __reduce__(self):
