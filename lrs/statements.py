@@ -14,7 +14,8 @@ import datetime as dt
 import json
 import re
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
 
 import orjson
 
@@ -111,33 +112,21 @@ class Prepared:
         return st
 
     def __reduce__(self):
-        # What the web workers send to the SQLite writer (lrs.writer): the
-        # stored text without the dicts of the stored and the submitted
-        # statement (read back from the text only for a conflicting id), uuids
-        # as integers. Pickling those dicts cost more than parsing the batch.
+        # What the web workers send to the SQLite writer (lrs.writer): every
+        # field but the dicts of the stored and the submitted statement (read
+        # back from the text only for a conflicting id), uuids as integers.
+        # Pickling those dicts cost more than parsing the batch.
         return (
             _unpickle_prepared,
-            (
-                self.uuid.int,
-                self.text,
-                self.timestamp,
-                self.verb,
-                self.actor,
-                self.object_agent,
-                self.object_activity,
-                None if self.object_statement is None else self.object_statement.int,
-                None if self.registration is None else self.registration.int,
-                self.authority,
-                self.is_voiding,
-                self.agents,
-                self.related_agents,
-                self.activities,
-                self.related_activities,
-                self.provided_id,
-                self.timestamp_given,
-                self.id,
+            tuple(
+                (None if value is None else value.int) if name in _UUID_FIELDS else value
+                for name, value in zip(_WIRE_FIELDS, attrgetter(*_WIRE_FIELDS)(self), strict=True)
             ),
         )
+
+
+_UUID_FIELDS = frozenset(("uuid", "object_statement", "registration"))
+_WIRE_FIELDS = tuple(f.name for f in fields(Prepared) if f.name not in ("data", "original"))
 
 
 def _uuid_of_int(value: int) -> uuid.UUID:
@@ -149,31 +138,12 @@ def _uuid_of_int(value: int) -> uuid.UUID:
     return u
 
 
-def _unpickle_prepared(
-    uuid_int, text, timestamp, verb, actor, object_agent, object_activity, object_statement, registration,
-    authority, is_voiding, agents, related_agents, activities, related_activities, provided_id, timestamp_given, id_,
-) -> Prepared:  # fmt: skip
-    return Prepared(
-        uuid=_uuid_of_int(uuid_int),
-        data=None,
-        text=text,
-        timestamp=timestamp,
-        verb=verb,
-        actor=actor,
-        object_agent=object_agent,
-        object_activity=object_activity,
-        object_statement=None if object_statement is None else _uuid_of_int(object_statement),
-        registration=None if registration is None else _uuid_of_int(registration),
-        authority=authority,
-        is_voiding=is_voiding,
-        agents=agents,
-        related_agents=related_agents,
-        activities=activities,
-        related_activities=related_activities,
-        provided_id=provided_id,
-        timestamp_given=timestamp_given,
-        id=id_,
-    )
+def _unpickle_prepared(*values) -> Prepared:
+    kwargs = dict(zip(_WIRE_FIELDS, values, strict=True))
+    for name in _UUID_FIELDS:
+        if kwargs[name] is not None:
+            kwargs[name] = _uuid_of_int(kwargs[name])
+    return Prepared(data=None, **kwargs)
 
 
 class _Collector:

@@ -196,6 +196,8 @@ def warm_cache(*, seconds: float = _WARM_SECONDS) -> int:
                 _WARM_TABLES,
             )
             for name, table, sql in cursor.fetchall():
+                # Also checked here: an interrupt that fires between two
+                # counts, with no statement running, has no effect.
                 if time.monotonic() > deadline:
                     break
                 # A partial index can only be scanned under its own condition.
