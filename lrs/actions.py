@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.actions import record_event
 from hocvuso.lib.text import nfc
+from lrs.http import XapiError
 from lrs.models import LrsClient, Scope
 from org.models import Unit
+
+log = logging.getLogger(__name__)
 
 SCOPE_VALUES = frozenset(Scope.values)
 
@@ -116,3 +121,24 @@ def rotate_secret(*, client: LrsClient, actor=None) -> str:
         unit_path=client.unit.path if client.unit_id else "",
     )
     return secret
+
+
+def record_client_use(*, client_id: int, at) -> None:
+    """Note when a credential was last used (shown on the credentials page).
+
+    On SQLite the statement writer makes this write: a commit from any other
+    connection would empty that process's page cache (lrs.writer). Without a
+    writer, or if it stops before answering, it is made here.
+    """
+    from lrs import writer  # lrs.writer runs store_client_use in its own process
+
+    try:
+        if writer.call("client_used", client_id, at) is not writer.NO_WRITER:
+            return
+    except (writer.WriterGone, XapiError) as exc:
+        log.warning("LRS writer did not note the use of credential %s (%s); noting it here", client_id, exc)
+    store_client_use(client_id=client_id, at=at)
+
+
+def store_client_use(*, client_id: int, at) -> None:
+    LrsClient.objects.filter(pk=client_id).update(last_used_at=at)

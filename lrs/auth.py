@@ -26,6 +26,7 @@ from django.core import signing
 from django.utils import timezone
 
 from lrs import validation as v
+from lrs.actions import record_client_use
 from lrs.models import LrsClient, Scope
 
 # Stable identifiers of the platform's agents and activities. Statements are
@@ -148,7 +149,7 @@ def _client(key: str, secret: str) -> Principal:
     last = _last_used.get(principal.client_id, 0)
     if now - last > _LAST_USED_EVERY:
         _last_used[principal.client_id] = now
-        LrsClient.objects.filter(pk=principal.client_id).update(last_used_at=timezone.now())
+        record_client_use(client_id=principal.client_id, at=timezone.now())
     return principal
 
 

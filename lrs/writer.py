@@ -21,9 +21,18 @@ is part of a larger transaction of its caller (the platform's own events), so
 that it commits or rolls back with it. Both paths queue on the same lock
 (:func:`hocvuso.db.writer_turn`).
 
-The protocol is a 4-byte length and a pickle, each way. The socket file is
-created readable and writable by its owner only: anyone who can connect to it
-could already write the database file beside it.
+The cache survives only the writer's own commits: a commit by any other
+connection makes SQLite empty it at the writer's next transaction. So the
+other write that every credentialed request can make, the credential's
+last-use time, goes through here too (:data:`OPERATIONS`). When a worker did
+that itself, once a minute, the writer spent the next minute reading the
+random-key indexes back page by page, and on a store of a million statements
+that alone cost a tenth of the ingest rate (docs/lrs-performance.md).
+
+The protocol is a 4-byte length and a pickle, each way: the request names one
+of :data:`OPERATIONS` and its arguments. The socket file is created readable
+and writable by its owner only: anyone who can connect to it could already
+write the database file beside it.
 """
 
 from __future__ import annotations
@@ -76,25 +85,30 @@ def socket_path() -> str | None:
 # --- the worker's side ---------------------------------------------------------------------------
 
 
-def submit(batch, principal) -> list[str] | None:
-    """Have the writer store ``batch``; its statement ids, or None when no writer answers (write in-process).
+NO_WRITER = object()  # what call() answers when the caller must do the work itself
 
-    Raises :class:`lrs.http.XapiError` for a batch the store refuses, as the
+
+def call(operation: str, *args):
+    """Have the writer run ``operation`` (a key of :data:`OPERATIONS`); its result, or :data:`NO_WRITER`.
+
+    :data:`NO_WRITER` means that no writer answers, or that the caller is in a
+    transaction of its own, which the work must join: do it in-process.
+    Raises :class:`lrs.http.XapiError` for work the store refuses, as the
     in-process path does, and :class:`WriterGone` when the writer stopped
-    before answering (the batch may or may not be stored).
+    before answering (the work may or may not be done).
     """
     path = socket_path()
     if path is None or connection.in_atomic_block:
-        return None
+        return NO_WRITER
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         try:
             sock.connect(path)
         except (FileNotFoundError, ConnectionRefusedError):
-            return None
+            return NO_WRITER
         sock.settimeout(settings.LRS_WRITER_TIMEOUT_SECONDS)
         try:
-            _send(sock, (batch, principal))
+            _send(sock, (operation, args))
             answer = _receive(sock)
         except (EOFError, OSError) as exc:  # closed, reset or timed out
             raise WriterGone(str(exc) or "no answer") from None
@@ -103,6 +117,12 @@ def submit(batch, principal) -> list[str] | None:
     if answer[0] == "ok":
         return answer[1]
     raise XapiError(answer[1], answer[2])
+
+
+def submit(batch, principal) -> list[str] | None:
+    """Have the writer store ``batch``; its statement ids, or None when no writer answers (write in-process)."""
+    ids = call("write_batch", batch, principal)
+    return None if ids is NO_WRITER else ids
 
 
 # --- the writer's side ---------------------------------------------------------------------------
@@ -147,11 +167,11 @@ def serve(server: socket.socket, *, stop=lambda: False, poll: float = 0.5) -> in
         with conn:
             conn.settimeout(_RECEIVE_SECONDS)
             try:
-                batch, principal = _receive(conn)
-            except (EOFError, OSError, pickle.UnpicklingError) as exc:
+                operation, args = _receive(conn)
+            except (EOFError, OSError, pickle.UnpicklingError, TypeError, ValueError) as exc:
                 log.warning("LRS writer: unreadable request (%s)", exc)
                 continue
-            answer = _write(batch, principal)
+            answer = _run(operation, args)
             try:
                 _send(conn, answer)
             except OSError as exc:  # the worker gave up waiting; the batch is stored
@@ -216,16 +236,34 @@ def warm_cache(*, seconds: float = _WARM_SECONDS) -> int:
     return read
 
 
-def _write(batch, principal) -> tuple:
+def _write_batch(batch, principal) -> list[str]:
     # Imported here: statement_api imports this module.
     from lrs.statement_api import write_batch
 
+    return write_batch(batch, principal)
+
+
+def _client_used(client_id: int, at) -> None:
+    from lrs.actions import store_client_use
+
+    store_client_use(client_id=client_id, at=at)
+
+
+# What a worker may ask the writer to do: every write of the LRS's request path.
+OPERATIONS = {"write_batch": _write_batch, "client_used": _client_used}
+
+
+def _run(operation: str, args) -> tuple:
+    work = OPERATIONS.get(operation)
+    if work is None:
+        log.warning("LRS writer: unknown operation %r", operation)
+        return ("error", 500, f"the statement writer does not know {operation!r}")
     try:
-        return ("ok", write_batch(batch, principal))
+        return ("ok", work(*args))
     except XapiError as exc:
         return ("error", exc.status, exc.message)
     except Exception:
-        log.exception("LRS writer: storing a batch failed")
+        log.exception("LRS writer: %s failed", operation)
         return ("error", 500, "the statement store failed; nothing was stored")
 
 

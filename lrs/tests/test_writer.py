@@ -15,13 +15,14 @@ import pytest
 from django.conf import settings
 from django.db import connection, transaction
 from django.test import TransactionTestCase, override_settings
+from django.utils import timezone
 
 from lrs import auth, storage, writer
 from lrs import validation as v
-from lrs.actions import create_client
+from lrs.actions import create_client, record_client_use
 from lrs.auth import platform_principal
 from lrs.http import XapiError
-from lrs.models import Statement
+from lrs.models import LrsClient, Statement
 from lrs.statement_api import record_statements
 from lrs.tests.base import basic, new_id, statement
 
@@ -38,7 +39,18 @@ class _Writer:
         self.server = writer.listen(path)
         self.stopping = False
         self.answered = None
+        self.operations = []  # the names of the operations it ran, in order
         self.thread = threading.Thread(target=self._run)
+        self.recording = mock.patch.dict(
+            writer.OPERATIONS, {name: self._recorded(name, work) for name, work in writer.OPERATIONS.items()}
+        )
+
+    def _recorded(self, name, work):
+        def run(*args):
+            self.operations.append(name)
+            return work(*args)
+
+        return run
 
     def _run(self):
         try:
@@ -47,6 +59,7 @@ class _Writer:
             connection.close()
 
     def __enter__(self):
+        self.recording.start()
         self.thread.start()
         return self
 
@@ -54,6 +67,11 @@ class _Writer:
         self.stopping = True
         self.thread.join(timeout=10)
         self.server.close()
+        self.recording.stop()
+
+    @property
+    def batches(self):
+        return self.operations.count("write_batch")
 
 
 class WriterTest(TransactionTestCase):
@@ -82,7 +100,7 @@ class WriterTest(TransactionTestCase):
         with _Writer(self.path) as w:
             resp = self.post([statement(), statement()])
         self.assertEqual(resp.status_code, 200, resp.content)
-        self.assertEqual(w.answered, 1)
+        self.assertEqual(w.batches, 1)
         self.assertEqual(sorted(str(s) for s in Statement.objects.values_list("statement_id", flat=True)),
                          sorted(resp.json()))  # fmt: skip
 
@@ -93,7 +111,7 @@ class WriterTest(TransactionTestCase):
             resp = self.post([statement(id=sid, verb={"id": "http://adlnet.gov/expapi/verbs/failed"})])
         self.assertEqual(resp.status_code, 409, resp.content)
         self.assertIn(sid, resp.json()["error"]["message"])
-        self.assertEqual(w.answered, 2)
+        self.assertEqual(w.batches, 2)
         self.assertEqual(Statement.objects.count(), 1)
 
     def test_the_same_statement_sent_again_without_a_timestamp_is_no_conflict(self):
@@ -104,7 +122,7 @@ class WriterTest(TransactionTestCase):
             self.assertEqual(self.post([statement(id=sid, timestamp=None)]).status_code, 200)
             resp = self.post([statement(id=sid, timestamp=None)])
         self.assertEqual(resp.status_code, 200, resp.content)
-        self.assertEqual(w.answered, 2)
+        self.assertEqual(w.batches, 2)
         self.assertEqual(Statement.objects.count(), 1)
 
     def test_the_writer_answers_with_ids_as_the_client_spelled_them(self):
@@ -136,6 +154,7 @@ class WriterTest(TransactionTestCase):
                 record_statements(items, principal=platform_principal(), version=v.V1)
                 raise RuntimeError("the caller's transaction fails")
         self.assertEqual(w.answered, 0)
+        self.assertEqual(w.operations, [])
         self.assertEqual(Statement.objects.count(), 0)
 
     def test_a_writer_that_stops_before_answering_gives_503(self):
@@ -156,6 +175,45 @@ class WriterTest(TransactionTestCase):
             fake.close()
         self.assertEqual(caught.exception.status, 503)
         self.assertIn("send the batch again", caught.exception.message)
+
+    def test_the_writer_notes_a_credentials_last_use_so_no_other_connection_commits(self):
+        # Any other connection's commit would empty the writer's page cache.
+        with _Writer(self.path) as w:
+            resp = self.post([statement()])
+            again = self.post([statement()])
+        self.assertEqual((resp.status_code, again.status_code), (200, 200))
+        # Once a minute per process: the second request does not note it again.
+        self.assertEqual(w.operations, ["client_used", "write_batch", "write_batch"])
+        self.assertIsNotNone(LrsClient.objects.get().last_used_at)
+
+    def test_without_a_writer_the_worker_notes_the_last_use_itself(self):
+        resp = self.client.get("/xapi/statements", HTTP_AUTHORIZATION=self.auth, HTTP_X_EXPERIENCE_API_VERSION="1.0.3")
+        self.assertEqual(resp.status_code, 200, resp.content)
+        self.assertIsNotNone(LrsClient.objects.get().last_used_at)
+
+    def test_when_the_writer_stops_before_answering_the_last_use_is_noted_here(self):
+        fake = writer.listen(self.path)
+
+        def take_and_hang_up():
+            conn, _ = fake.accept()
+            conn.recv(4)
+            conn.close()
+
+        thread = threading.Thread(target=take_and_hang_up)
+        thread.start()
+        try:
+            record_client_use(client_id=LrsClient.objects.get().pk, at=timezone.now())
+        finally:
+            thread.join(timeout=10)
+            fake.close()
+        self.assertIsNotNone(LrsClient.objects.get().last_used_at)
+
+    def test_the_writer_refuses_an_operation_it_does_not_know(self):
+        with _Writer(self.path) as w, self.assertRaises(XapiError) as caught:
+            writer.call("drop_everything")
+        self.assertEqual(caught.exception.status, 500)
+        self.assertIn("drop_everything", caught.exception.message)
+        self.assertEqual(w.operations, [])
 
     def test_its_socket_is_readable_and_writable_by_its_owner_only(self):
         server = writer.listen(self.path)
