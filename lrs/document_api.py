@@ -114,9 +114,8 @@ def _doc_id(xr: XRequest, res: Resource, required: bool) -> str | None:
     return doc_id
 
 
-def _preconditions(xr: XRequest, res: Resource, doc: Document | None, method: str) -> None:
-    if_match = xr.headers.get("if-match")
-    if_none = xr.headers.get("if-none-match")
+def _preconditions(change: DocumentChange, doc: Document | None) -> None:
+    if_match, if_none, res = change.if_match, change.if_none_match, change.resource
     current = doc.etag if doc else None
     if if_match is not None:
         tags = _tags(if_match)
@@ -126,14 +125,15 @@ def _preconditions(xr: XRequest, res: Resource, doc: Document | None, method: st
         tags = _tags(if_none)
         if current is not None and ("*" in tags or current in tags):
             raise XapiError(412, "If-None-Match: the document exists (or has that ETag)")
-    if method == "PUT" and if_match is None and if_none is None and (res.conflict_in_v1 or xr.version == v.V2):
+    needs_header = res.conflict_in_v1 or change.version == v.V2
+    if change.method == "PUT" and if_match is None and if_none is None and needs_header:
         if doc is not None:
             raise XapiError(
                 409,
                 "the document exists: send If-Match with its ETag to overwrite it, "
                 "or If-None-Match: * to create it only if absent",
             )
-        if res.conflict_in_v1 and xr.version == v.V1:
+        if res.conflict_in_v1 and change.version == v.V1:
             # The 1.0.3 conformance requirement XAPI-00273/00286: a profile PUT
             # must carry a concurrency header even when creating.
             raise bad("a profile document PUT needs If-Match or If-None-Match (If-None-Match: * to create it)")
@@ -167,6 +167,55 @@ def _json_object(content: bytes, what: str) -> dict:
     return obj
 
 
+@dataclass(frozen=True)
+class DocumentChange:
+    """A checked PUT, POST or DELETE of documents, to apply in one transaction (here or in lrs.writer)."""
+
+    resource: Resource
+    key: dict
+    doc_id: str | None  # None: a DELETE of every state document under key
+    method: str
+    version: str
+    if_match: str | None
+    if_none_match: str | None
+    content: bytes = b""
+    content_type: str = ""
+
+
+def _change(xr: XRequest, res: Resource, method: str, key: dict, doc_id: str | None, **content) -> DocumentChange:
+    return DocumentChange(
+        resource=res,
+        key=key,
+        doc_id=doc_id,
+        method=method,
+        version=xr.version,
+        if_match=xr.headers.get("if-match"),
+        if_none_match=xr.headers.get("if-none-match"),
+        **content,
+    )
+
+
+def _apply(change: DocumentChange) -> None:
+    # On SQLite the statement writer applies it: a commit from any other
+    # connection would empty that process's page cache (lrs.writer).
+    from lrs import writer
+
+    try:
+        if writer.call("change_documents", change) is not writer.NO_WRITER:
+            return
+    except writer.WriterGone as exc:
+        raise XapiError(503, f"the LRS writer stopped before answering ({exc}); send the request again") from None
+    apply_change(change)
+
+
+def apply_change(change: DocumentChange) -> None:
+    """Apply ``change`` (preconditions, merge, write) in one transaction; raises XapiError (409, 412, 400)."""
+    if change.method == "DELETE":
+        _delete(change)
+    else:
+        _store(change)
+
+
 def write(xr: XRequest, res: Resource) -> HttpResponse:
     _check_scope(xr, res, writing=True)
     key = _key(xr, res, xr.method)
@@ -182,25 +231,31 @@ def write(xr: XRequest, res: Resource) -> HttpResponse:
                     json.loads(content)
                 except ValueError:
                     raise bad("the document is declared application/json but is not valid JSON") from None
+    _apply(_change(xr, res, xr.method, key, doc_id, content=content, content_type=ctype))
+    return HttpResponse(status=204)
+
+
+def _store(change: DocumentChange) -> None:
+    content, ctype = change.content, change.content_type
     with transaction.atomic():
-        doc = Document.objects.select_for_update().filter(**key, doc_id=doc_id).first()
-        _preconditions(xr, res, doc, xr.method)
-        if xr.method == "POST" and doc is not None:
+        doc = Document.objects.select_for_update().filter(**change.key, doc_id=change.doc_id).first()
+        _preconditions(change, doc)
+        if change.method == "POST" and doc is not None:
             if not (_is_json(ctype) and _is_json(doc.content_type)):
                 raise bad("POST merges JSON objects only: both documents must be application/json")
             merged = _json_object(bytes(doc.content), "the stored document")
             merged.update(_json_object(content, "the document"))
             content = S.dumps(merged).encode("utf-8")
             ctype = "application/json"
-        elif xr.method == "POST" and not _is_json(ctype):
+        elif change.method == "POST" and not _is_json(ctype):
             pass  # a first POST of a non-JSON document stores it as is
         now = timezone.now()
         if doc is None:
             try:
                 with transaction.atomic():
                     Document.objects.create(
-                        **key,
-                        doc_id=doc_id,
+                        **change.key,
+                        doc_id=change.doc_id,
                         content=content,
                         content_type=ctype[:255],
                         etag=etag_of(content),
@@ -214,7 +269,6 @@ def write(xr: XRequest, res: Resource) -> HttpResponse:
             doc.etag = etag_of(content)
             doc.updated = now
             doc.save(update_fields=["content", "content_type", "etag", "updated"])
-    return HttpResponse(status=204)
 
 
 def get(xr: XRequest, res: Resource) -> HttpResponse:
@@ -248,12 +302,16 @@ def delete(xr: XRequest, res: Resource) -> HttpResponse:
     _check_scope(xr, res, writing=True)
     key = _key(xr, res, "DELETE")
     doc_id = _doc_id(xr, res, required=res.kind != Document.Kind.STATE)
+    _apply(_change(xr, res, "DELETE", key, doc_id))
+    return HttpResponse(status=204)
+
+
+def _delete(change: DocumentChange) -> None:
     with transaction.atomic():
-        if doc_id is None:
-            Document.objects.filter(**key).delete()
+        if change.doc_id is None:
+            Document.objects.filter(**change.key).delete()
         else:
-            doc = Document.objects.select_for_update().filter(**key, doc_id=doc_id).first()
-            _preconditions(xr, res, doc, "DELETE")
+            doc = Document.objects.select_for_update().filter(**change.key, doc_id=change.doc_id).first()
+            _preconditions(change, doc)
             if doc is not None:
                 doc.delete()
-    return HttpResponse(status=204)

@@ -22,9 +22,10 @@ that it commits or rolls back with it. Both paths queue on the same lock
 (:func:`hocvuso.db.writer_turn`).
 
 The cache survives only the writer's own commits: a commit by any other
-connection makes SQLite empty it at the writer's next transaction. So the
-other write that every credentialed request can make, the credential's
-last-use time, goes through here too (:data:`OPERATIONS`). When a worker did
+connection makes SQLite empty it at the writer's next transaction. So every
+other write of the LRS's request path goes through here too
+(:data:`OPERATIONS`): the State and profile documents, and the credential's
+last-use time. When a worker did
 that itself, once a minute, the writer spent the next minute reading the
 random-key indexes back page by page, and on a store of a million statements
 that alone cost a tenth of the ingest rate (docs/lrs-performance.md).
@@ -249,8 +250,14 @@ def _client_used(client_id: int, at) -> None:
     store_client_use(client_id=client_id, at=at)
 
 
+def _change_documents(change) -> None:
+    from lrs.document_api import apply_change
+
+    apply_change(change)
+
+
 # What a worker may ask the writer to do: every write of the LRS's request path.
-OPERATIONS = {"write_batch": _write_batch, "client_used": _client_used}
+OPERATIONS = {"write_batch": _write_batch, "client_used": _client_used, "change_documents": _change_documents}
 
 
 def _run(operation: str, args) -> tuple:

@@ -10,6 +10,7 @@ import tempfile
 import threading
 from pathlib import Path
 from unittest import mock
+from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
@@ -25,6 +26,8 @@ from lrs.http import XapiError
 from lrs.models import LrsClient, Statement
 from lrs.statement_api import record_statements
 from lrs.tests.base import basic, new_id, statement
+
+AGENT = {"objectType": "Agent", "mbox": "mailto:hoc.vien@example.org"}
 
 pytestmark = pytest.mark.skipif(
     settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3", reason="the writer is for SQLite"
@@ -207,6 +210,36 @@ class WriterTest(TransactionTestCase):
             thread.join(timeout=10)
             fake.close()
         self.assertIsNotNone(LrsClient.objects.get().last_used_at)
+
+    def state(self, method, body=None, **headers):
+        params = urlencode({"activityId": "http://example.org/act", "agent": json.dumps(AGENT), "stateId": "bookmark"})
+        return self.client.generic(
+            method,
+            f"/xapi/activities/state?{params}",
+            json.dumps(body) if body is not None else "",
+            content_type="application/json",
+            HTTP_AUTHORIZATION=self.auth,
+            HTTP_X_EXPERIENCE_API_VERSION="2.0.0",
+            **headers,
+        )
+
+    def test_the_writer_writes_merges_and_deletes_state_documents(self):
+        with _Writer(self.path) as w:
+            self.assertEqual(self.state("PUT", {"page": 1}, HTTP_IF_NONE_MATCH="*").status_code, 204)
+            self.assertEqual(self.state("POST", {"done": True}).status_code, 204)
+            self.assertEqual(self.state("GET").json(), {"page": 1, "done": True})
+            self.assertEqual(self.state("DELETE").status_code, 204)
+            self.assertEqual(self.state("GET").status_code, 404)
+        self.assertEqual(w.operations.count("change_documents"), 3)
+
+    def test_a_failed_document_precondition_comes_back_from_the_writer(self):
+        with _Writer(self.path) as w:
+            self.state("PUT", {"page": 1}, HTTP_IF_NONE_MATCH="*")
+            stale = self.state("PUT", {"page": 2}, HTTP_IF_MATCH='"not-the-etag"')
+            without = self.state("PUT", {"page": 3})
+        self.assertEqual((stale.status_code, without.status_code), (412, 409))
+        self.assertEqual(w.operations.count("change_documents"), 3)
+        self.assertEqual(self.state("GET").json(), {"page": 1})
 
     def test_the_writer_refuses_an_operation_it_does_not_know(self):
         with _Writer(self.path) as w, self.assertRaises(XapiError) as caught:
