@@ -24,11 +24,13 @@ that it commits or rolls back with it. Both paths queue on the same lock
 The cache survives only the writer's own commits: a commit by any other
 connection makes SQLite empty it at the writer's next transaction. So every
 other write of the LRS's request path goes through here too
-(:data:`OPERATIONS`): the State and profile documents, and the credential's
-last-use time. When a worker did
-that itself, once a minute, the writer spent the next minute reading the
-random-key indexes back page by page, and on a store of a million statements
-that alone cost a tenth of the ingest rate (docs/lrs-performance.md).
+(:data:`OPERATIONS`): State and profile documents, and a credential's
+last-use time. While the workers still wrote that time themselves (once a
+minute each), the writer kept reading the random-key indexes back page by
+page, and on a store of a million statements that alone cost about a tenth
+of the ingest rate (docs/lrs-performance.md). What still commits elsewhere
+(the platform's own events, with their callers' transactions; web pages;
+management commands) empties the cache once each time.
 
 The protocol is a 4-byte length and a pickle, each way: the request names one
 of :data:`OPERATIONS` and its arguments. The socket file is created readable
@@ -175,7 +177,7 @@ def serve(server: socket.socket, *, stop=lambda: False, poll: float = 0.5) -> in
             answer = _run(operation, args)
             try:
                 _send(conn, answer)
-            except OSError as exc:  # the worker gave up waiting; the batch is stored
+            except OSError as exc:  # the worker gave up waiting; the work is done
                 log.warning("LRS writer: could not answer (%s)", exc)
             answered += 1
     return answered
