@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from audit.actions import record_event
 from hocvuso.lib.text import nfc
+from lrs import writer
 from lrs.http import XapiError
 from lrs.models import LrsClient, Scope
 from org.models import Unit
@@ -130,8 +131,6 @@ def record_client_use(*, client_id: int, at) -> None:
     connection would empty that process's page cache (lrs.writer). Without a
     writer, or if it stops before answering, it is made here.
     """
-    from lrs import writer  # lrs.writer runs store_client_use in its own process
-
     try:
         if writer.call("client_used", client_id, at) is not writer.NO_WRITER:
             return

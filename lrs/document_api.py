@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from lrs import statements as S
 from lrs import validation as v
+from lrs import writer
 from lrs.auth import Principal
 from lrs.http import XapiError, XRequest, bad, http_date, json_response
 from lrs.models import Document, Scope
@@ -198,8 +199,6 @@ def _change(xr: XRequest, res: Resource, method: str, key: dict, doc_id: str | N
 def _apply(change: DocumentChange) -> None:
     # On SQLite the statement writer applies it: a commit from any other
     # connection would empty that process's page cache (lrs.writer).
-    from lrs import writer
-
     try:
         if writer.call("change_documents", change) is not writer.NO_WRITER:
             return
