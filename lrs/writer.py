@@ -211,8 +211,8 @@ def warm_queries() -> list[tuple[str, str]]:
             for name, sql in cursor.fetchall():
                 cursor.execute("SELECT name FROM pragma_index_info(%s) WHERE seqno = 0", [name])
                 first = cursor.fetchone()[0]
-                if column is not None and first != column:
-                    continue
+                if first is None or (column is not None and first != column):
+                    continue  # None: an index on an expression, which no column names
                 if sql and " WHERE " in sql:
                     # A partial index can only be scanned under its own condition.
                     where = sql[sql.index(" WHERE ") :]
