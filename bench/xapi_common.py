@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import http.client
 import json
+import multiprocessing as mp
 import os
 import random
 import secrets
@@ -21,6 +22,7 @@ import subprocess
 import sys
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -274,19 +276,73 @@ def headers(key: str, secret: str, content_type: str | None = "application/json"
     return h
 
 
-def post_batches(port: int, hdrs: dict, batches: list[bytes], start_at: float) -> int:
-    """POST each batch (fresh connection per request: gunicorn's sync workers close them)."""
+@dataclass(frozen=True)
+class Drive:
+    statements: int
+    seconds: float  # from the common start to the last answer
+    client_cpu: float  # CPU seconds the client processes spent
+    sent_again: int  # batches answered with a server error and sent again
+
+
+def drive(
+    port: int,
+    hdrs: dict,
+    batches_per_client: int,
+    seed: int,
+    *,
+    clients: int = 2,
+    host: str = "127.0.0.1",
+    path: str = "/xapi/statements",
+    retries: int = 0,
+    at_start=lambda: None,
+) -> Drive:
+    """``clients`` processes POST ``batches_per_client`` batches of 100 each, starting together.
+
+    ``at_start`` runs in this process at the common start (to read CPU
+    counters). A batch answered with a 5xx is sent again up to ``retries``
+    times; any other answer but 200 stops the run.
+    """
+    start_at = time.time() + 2.0 + batches_per_client * 0.004  # after every client has generated its bodies
+    with mp.get_context("fork").Pool(clients) as pool:
+        jobs = [
+            pool.apply_async(_drive_client, (host, port, path, hdrs, batches_per_client, seed + i, start_at, retries))
+            for i in range(clients)
+        ]
+        while time.time() < start_at:
+            time.sleep(0.001)
+        at_start()
+        results = [j.get(timeout=3600) for j in jobs]
+    failed = [r for r in results if isinstance(r, str)]
+    if failed:
+        raise SystemExit(failed[0])
+    return Drive(
+        statements=sum(r[0] for r in results),
+        seconds=max(r[1] for r in results) - start_at,
+        client_cpu=sum(r[2] for r in results),
+        sent_again=sum(r[3] for r in results),
+    )
+
+
+def _drive_client(host, port, path, hdrs, n, seed, start_at, retries):
+    batches = make_batches(seed, n)
+    cpu = time.process_time()
     while time.time() < start_at:
         time.sleep(0.001)
+    again = 0
     for body in batches:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        conn.request("POST", "/xapi/statements", body=body, headers=hdrs)
-        resp = conn.getresponse()
-        data = resp.read()
+        # A fresh connection per request: gunicorn's sync workers close them.
+        for _ in range(retries + 1):
+            conn = http.client.HTTPConnection(host, port, timeout=300)
+            conn.request("POST", path, body=body, headers=hdrs)
+            resp = conn.getresponse()
+            data = resp.read()
+            conn.close()
+            if resp.status < 500:
+                break
+            again += 1
         if resp.status != 200:
-            raise SystemExit(f"POST failed: {resp.status} {data[:300]!r}")
-        conn.close()
-    return len(batches)
+            return f"POST failed: {resp.status} {data[:300]!r}"  # a string: SystemExit would hang the pool
+    return len(batches) * 100, time.time(), time.process_time() - cpu, again
 
 
 def _proc_cpu(pid: int) -> float:

@@ -27,7 +27,6 @@ it, and shows when a low wall-clock rate comes from other load.
 from __future__ import annotations
 
 import argparse
-import multiprocessing as mp
 import statistics
 import sys
 import time
@@ -40,12 +39,11 @@ from xapi_common import (
     cpu_of,
     credentials,
     database_label,
+    drive,
     fresh_environment,
     headers,
     load_average,
-    make_batches,
     million_store,
-    post_batches,
     setup_database,
 )
 
@@ -53,31 +51,12 @@ MIN_RATE = 5000
 MAX_DROP = 0.20
 
 
-def measure(server, env, hdrs: dict, batches_per_client: int, seed: int, clients: int = 2) -> tuple[float, float]:
+def measure(server, env, hdrs: dict, batches_per_client: int, seed: int) -> tuple[float, float]:
     """(statements per second, CPU-bound statements per second on two cores) for one run."""
-    start_at = time.time() + 2.0 + batches_per_client * 0.004  # after both have generated their bodies
-    ctx = mp.get_context("fork")
-    with ctx.Pool(clients) as pool:
-        jobs = [
-            pool.apply_async(_client, (server.port, hdrs, batches_per_client, seed + i, start_at))
-            for i in range(clients)
-        ]
-        while time.time() < start_at:
-            time.sleep(0.001)
-        cpu_before = cpu_of(server, env)
-        results = [j.get(timeout=900) for j in jobs]
-        cpu_after = cpu_of(server, env)
-    elapsed = max(r[1] for r in results) - start_at
-    count = sum(r[0] for r in results) * 100
-    cpu = cpu_after - cpu_before + sum(r[2] for r in results)
-    return count / elapsed, count / (cpu / 2)
-
-
-def _client(port, hdrs, n, seed, start_at):
-    batches = make_batches(seed, n)
-    cpu = time.process_time()
-    count = post_batches(port, hdrs, batches, start_at)
-    return count, time.time(), time.process_time() - cpu
+    cpu_before = []
+    run = drive(server.port, hdrs, batches_per_client, seed, at_start=lambda: cpu_before.append(cpu_of(server, env)))
+    cpu = cpu_of(server, env) - cpu_before[0] + run.client_cpu
+    return run.statements / run.seconds, run.statements / (cpu / 2)
 
 
 def _run_on(env: dict[str, str], key: str, secret: str, batches: int, workers: int) -> tuple[float, float]:

@@ -232,15 +232,15 @@ def warm_cache(*, seconds: float = _WARM_SECONDS) -> int:
     those pages one at a time, one system call each, for as long as it takes
     to touch most of them (on a store of a million statements, the first
     hundred thousand or so statements). Scanning each index reads it in order
-    instead (about half a second for a million statements). It stops after
+    instead (about 1.5 s for a million statements). It stops after
     ``seconds``: on a store far larger than the cache, or on a slow disk, the
     workers' batches must not wait for it. Returns how many indexes were read
     whole.
     """
     connection.ensure_connection()
     deadline = time.monotonic() + seconds
-    # A count is one step of SQLite's virtual machine however long the index:
-    # only an interrupt from another thread stops it.
+    # An interrupt from another thread stops a scan wherever it is; a
+    # progress handler would cost a call every few instructions.
     timer = threading.Timer(seconds, connection.connection.interrupt) if seconds > 0 else None
     read = 0
     try:

@@ -8,6 +8,7 @@ import socket
 import stat
 import tempfile
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 from unittest import mock
 from urllib.parse import urlencode
@@ -75,6 +76,25 @@ class _Writer:
     @property
     def batches(self):
         return self.operations.count("write_batch")
+
+
+@contextmanager
+def _hanging_up_writer(path: str):
+    """A writer that takes one request and closes the connection without answering."""
+    fake = writer.listen(path)
+
+    def take_and_hang_up():
+        conn, _ = fake.accept()
+        conn.recv(4)
+        conn.close()
+
+    thread = threading.Thread(target=take_and_hang_up)
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.join(timeout=10)
+        fake.close()
 
 
 class WriterTest(TransactionTestCase):
@@ -161,21 +181,8 @@ class WriterTest(TransactionTestCase):
         self.assertEqual(Statement.objects.count(), 0)
 
     def test_a_writer_that_stops_before_answering_gives_503(self):
-        fake = writer.listen(self.path)
-
-        def take_and_hang_up():
-            conn, _ = fake.accept()
-            conn.recv(4)
-            conn.close()
-
-        thread = threading.Thread(target=take_and_hang_up)
-        thread.start()
-        try:
-            with self.assertRaises(XapiError) as caught:
-                record_statements(v.statements([statement()]), principal=platform_principal(), version=v.V1)
-        finally:
-            thread.join(timeout=10)
-            fake.close()
+        with _hanging_up_writer(self.path), self.assertRaises(XapiError) as caught:
+            record_statements(v.statements([statement()]), principal=platform_principal(), version=v.V1)
         self.assertEqual(caught.exception.status, 503)
         self.assertIn("send the batch again", caught.exception.message)
 
@@ -195,20 +202,8 @@ class WriterTest(TransactionTestCase):
         self.assertIsNotNone(LrsClient.objects.get().last_used_at)
 
     def test_when_the_writer_stops_before_answering_the_last_use_is_noted_here(self):
-        fake = writer.listen(self.path)
-
-        def take_and_hang_up():
-            conn, _ = fake.accept()
-            conn.recv(4)
-            conn.close()
-
-        thread = threading.Thread(target=take_and_hang_up)
-        thread.start()
-        try:
+        with _hanging_up_writer(self.path):
             record_client_use(client_id=LrsClient.objects.get().pk, at=timezone.now())
-        finally:
-            thread.join(timeout=10)
-            fake.close()
         self.assertIsNotNone(LrsClient.objects.get().last_used_at)
 
     def state(self, method, body=None, **headers):
