@@ -132,11 +132,10 @@ def record_client_use(*, client_id: int, at) -> None:
     writer, or if it stops before answering, it is made here.
     """
     try:
-        if writer.call("client_used", client_id, at) is not writer.NO_WRITER:
-            return
+        writer.run("client_used", client_id, at)
     except (writer.WriterGone, XapiError) as exc:
         log.warning("LRS writer did not note the use of credential %s (%s); noting it here", client_id, exc)
-    store_client_use(client_id=client_id, at=at)
+        store_client_use(client_id=client_id, at=at)
 
 
 def store_client_use(*, client_id: int, at) -> None:

@@ -200,11 +200,9 @@ def _apply(change: DocumentChange) -> None:
     # On SQLite the statement writer applies it: a commit from any other
     # connection would empty that process's page cache (lrs.writer).
     try:
-        if writer.call("change_documents", change) is not writer.NO_WRITER:
-            return
+        writer.run("change_documents", change)
     except writer.WriterGone as exc:
         raise XapiError(503, f"the LRS writer stopped before answering ({exc}); send the request again") from None
-    apply_change(change)
 
 
 def apply_change(change: DocumentChange) -> None:

@@ -195,10 +195,9 @@ def record_statements(
         attachments=attachments or {},
     )
     try:
-        ids = writer.submit(batch, principal)
+        return writer.run("write_batch", batch, principal)
     except writer.WriterGone as exc:
         raise XapiError(503, f"the statement writer stopped before answering ({exc}); send the batch again") from None
-    return write_batch(batch, principal) if ids is None else ids
 
 
 def write_batch(batch: Batch, principal: Principal) -> list[str]:

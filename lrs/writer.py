@@ -122,10 +122,13 @@ def call(operation: str, *args):
     raise XapiError(answer[1], answer[2])
 
 
-def submit(batch, principal) -> list[str] | None:
-    """Have the writer store ``batch``; its statement ids, or None when no writer answers (write in-process)."""
-    ids = call("write_batch", batch, principal)
-    return None if ids is NO_WRITER else ids
+def run(operation: str, *args):
+    """Run ``operation`` in the writer, or here when :func:`call` answers :data:`NO_WRITER`; its result.
+
+    Raises what :func:`call` raises, and what the operation raises here.
+    """
+    result = call(operation, *args)
+    return OPERATIONS[operation](*args) if result is NO_WRITER else result
 
 
 # --- the writer's side ---------------------------------------------------------------------------

@@ -51,7 +51,8 @@ class _Writer:
 
     def _recorded(self, name, work):
         def run(*args):
-            self.operations.append(name)
+            if threading.current_thread() is self.thread:  # not the worker doing it in-process
+                self.operations.append(name)
             return work(*args)
 
         return run
